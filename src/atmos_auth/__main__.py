@@ -1,0 +1,3 @@
+from atmos_auth.cli.main import main
+
+main()

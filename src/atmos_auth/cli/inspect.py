@@ -1,0 +1,52 @@
+"""`atmos auth validate` and `atmos auth list`: read-only views of the configuration."""
+
+from __future__ import annotations
+
+import click
+
+from atmos_auth.cli import output
+from atmos_auth.cli.app import App, pass_app
+
+
+@click.command("validate")
+@click.option("-v", "--verbose", is_flag=True, help="Also print a summary of what was checked.")
+@pass_app
+def validate_command(app: App, verbose: bool) -> None:
+    """Check the `auth:` section of atmos.yaml; print every problem with file:line.
+
+    Exits 0 when valid and 1 otherwise, listing all problems of the file at once.
+
+    \b
+    Example:
+      atmos auth validate
+    """
+    config = app.config
+    output.ok(f"Authentication configuration is valid ({config.source})")
+    if verbose:
+        output.status(f"  {len(config.providers)} providers, {len(config.identities)} identities, "
+                      f"{len(config.integrations)} integrations")
+
+
+@click.command("list")
+@click.option("-f", "--format", "fmt", type=click.Choice(["tree", "table", "json", "yaml"]), default="tree",
+              show_default=True, help="Output format. json/yaml never contain secret values.")
+@pass_app
+def list_command(app: App, fmt: str) -> None:
+    """List providers, identities (with their chains) and integrations.
+
+    \b
+    Examples:
+      atmos auth list
+      atmos auth list --format json | jq '.identities | keys'
+    """
+    from atmos_auth.listing import describe, render_table, render_tree
+
+    summary = describe(app.config)
+    if fmt == "json":
+        output.as_json(summary)
+    elif fmt == "yaml":
+        import yaml
+
+        output.data(yaml.safe_dump(summary, sort_keys=False).rstrip())
+    else:
+        output.data(render_tree(summary) if fmt == "tree" else render_table(summary))

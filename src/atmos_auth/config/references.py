@@ -1,0 +1,96 @@
+"""Checks across entries: `via` targets exist and fit, no identity cycles, at most one default."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+from atmos_auth.config.model import AuthConfig
+
+Problem = tuple[tuple[str, ...], str]
+
+#: Provider kinds that yield a web-identity token (an assume-role can start from them).
+OIDC_PROVIDER_KINDS = {"github/oidc", "gitlab/oidc"}
+SSO_PROVIDER_KINDS = {"aws/iam-identity-center"}
+
+
+def check_references(config: AuthConfig, raw: dict[str, Any]) -> Iterator[Problem]:
+    raw_identities = raw.get("identities") or {}
+    names = _Names(set(raw.get("providers") or {}), set(raw_identities))
+    for name, identity in config.identities.items():
+        yield from _check_via(config, names, name, identity)
+    yield from _check_cycles(config)
+    defaults = [n for n, i in config.identities.items() if i.default]
+    if len(defaults) > 1:
+        for name in defaults:
+            yield (("auth", "identities", name, "default"),
+                   f"several identities are marked `default: true` ({', '.join(defaults)}); keep one")
+    for name, integration in config.integrations.items():
+        target = integration.via.identity
+        if target not in config.identities and target not in raw_identities:
+            yield (("auth", "integrations", name, "via", "identity"),
+                   f'identity "{target}" is not defined{_hint(target, config.identities)}')
+
+
+def _check_via(config: AuthConfig, names: _Names, name: str, identity: Any) -> Iterator[Problem]:
+    path = ("auth", "identities", name, "via")
+    via = identity.via
+    if identity.standalone:
+        if via is not None and (via.provider or via.identity):
+            yield path, f"{identity.kind} identities stand alone and take no `via`"
+        return
+    if via is None or (via.provider is None) == (via.identity is None):
+        what = "both" if via and via.provider and via.identity else "neither"
+        yield path, f"give exactly one of `via.provider` or `via.identity` (found {what})"
+        return
+    if via.provider is not None:
+        provider = config.providers.get(via.provider)
+        if via.provider not in names.providers:
+            yield (*path, "provider"), f'provider "{via.provider}" is not defined{_hint(via.provider, config.providers)}'
+        elif provider is None:
+            return  # defined but invalid: reported where it is defined
+        elif identity.kind == "aws/permission-set" and provider.kind not in SSO_PROVIDER_KINDS:
+            yield (*path, "provider"), (f'aws/permission-set needs an aws/iam-identity-center provider; '
+                                        f'"{via.provider}" is {provider.kind}')
+        elif identity.kind == "aws/assume-role" and provider.kind not in OIDC_PROVIDER_KINDS:
+            yield (*path, "provider"), (f'aws/assume-role can start from an OIDC provider '
+                                        f'({", ".join(sorted(OIDC_PROVIDER_KINDS))}) or from `via.identity`; '
+                                        f'"{via.provider}" is {provider.kind}')
+    else:
+        if identity.kind == "aws/permission-set":
+            yield (*path, "identity"), "aws/permission-set must use `via.provider` (an aws/iam-identity-center provider)"
+        elif via.identity not in names.identities:
+            yield (*path, "identity"), f'identity "{via.identity}" is not defined{_hint(via.identity, config.identities)}'
+
+
+class _Names(NamedTuple):
+    """Every defined name, including entries that failed their own validation."""
+
+    providers: set[str]
+    identities: set[str]
+
+
+def _check_cycles(config: AuthConfig) -> Iterator[Problem]:
+    reported: set[frozenset[str]] = set()
+    for start in config.identities:
+        walk = [start]
+        current = config.identities[start]
+        while current.via is not None and current.via.identity in config.identities:
+            nxt = current.via.identity
+            if nxt in walk:
+                cycle = walk[walk.index(nxt):] + [nxt]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    yield (("auth", "identities", nxt, "via", "identity"),
+                           f"identity cycle: {' -> '.join(cycle)}")
+                break
+            walk.append(nxt)
+            current = config.identities[nxt]
+
+
+def _hint(word: str, known: dict[str, Any]) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    listed = ", ".join(known) or "none"
+    return f' (did you mean "{close[0]}"?)' if close else f" (defined: {listed})"

@@ -1,0 +1,108 @@
+"""The one error tree of atmos-auth; the CLI maps it to exit codes in one place.
+
+* AtmosAuthError                 exit 1
+  + ConfigError                  the atmos.yaml cannot be found, read or validated
+  + UsageError                   exit 2: bad arguments
+    - InteractionRequired        exit 2: a person is needed but there is no terminal
+  + AuthError                    a step of an identity chain failed (names identity and step)
+    - SessionExpired             the cached session is gone: run `atmos auth login`
+    - AccessDenied               AWS said no; names the principal and the action
+    - DeviceAuthorizationFailed  the device code was denied or expired
+  + EndpointError                AWS could not be reached (names the endpoint)
+  + IntegrationError             an integration (ECR login) failed
+    - RegistryError              a registry host is not a private ECR host
+  + DockerConfigError            the Docker config.json cannot be read or written safely
+  + Interrupted                  exit 130: Ctrl-C
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTEGRATIONS_FAILED = 3
+EXIT_INTERRUPTED = 130
+
+
+class AtmosAuthError(Exception):
+    """Base error: a message for people plus an optional remedy line."""
+
+    exit_code = EXIT_ERROR
+
+    def __init__(self, message: str, *, remedy: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.remedy = remedy
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(AtmosAuthError):
+    pass
+
+
+class ConfigInvalid(ConfigError):
+    """Every problem found in one configuration file, each already formatted as file:line: path: text."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        count = len(problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the auth configuration:"
+        super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
+
+
+class UsageError(AtmosAuthError):
+    exit_code = EXIT_USAGE
+
+
+class InteractionRequired(UsageError):
+    pass
+
+
+class AuthError(AtmosAuthError):
+    def __init__(self, message: str, *, identity: str | None = None, step: str | None = None,
+                 remedy: str | None = None) -> None:
+        prefix = ""
+        if identity and step and identity != step:
+            prefix = f"identity {identity!r}, step {step!r}: "
+        elif identity or step:
+            prefix = f"{'identity' if identity else 'step'} {(identity or step)!r}: "
+        super().__init__(prefix + message, remedy=remedy)
+        self.identity = identity
+        self.step = step
+
+
+class SessionExpired(AuthError):
+    pass
+
+
+class AccessDenied(AuthError):
+    pass
+
+
+class DeviceAuthorizationFailed(AuthError):
+    pass
+
+
+class EndpointError(AtmosAuthError):
+    pass
+
+
+class IntegrationError(AtmosAuthError):
+    pass
+
+
+class RegistryError(IntegrationError):
+    pass
+
+
+class DockerConfigError(AtmosAuthError):
+    pass
+
+
+class Interrupted(AtmosAuthError):
+    exit_code = EXIT_INTERRUPTED
+
+    def __init__(self, message: str = "interrupted") -> None:
+        super().__init__(message)

@@ -1,0 +1,67 @@
+"""Private ECR registry hosts in every partition: parse, validate, build, and pick the API endpoint."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from atmos_auth.errors import RegistryError
+
+EXPECTED_FORM = "{account_id}.dkr.ecr.{region}.amazonaws.com"
+
+_HOST = re.compile(
+    r"^(?P<account>\d{12})\.dkr(?P<sep>[.-])ecr(?P<fips>-fips)?\."
+    r"(?P<region>[a-z0-9][a-z0-9-]*)\."
+    r"(?P<suffix>amazonaws\.com(?:\.cn)?|amazonaws\.eu|on\.aws|on\.amazonwebservices\.com\.cn"
+    r"|c2s\.ic\.gov|sc2s\.sgov\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$"
+)
+PUBLIC_HOSTS = {"public.ecr.aws", "ecr-public.aws.com"}
+
+#: Region prefix → DNS suffix of the partition's registry hosts (commercial otherwise).
+_PARTITION_SUFFIX = (
+    ("cn-", "amazonaws.com.cn"),
+    ("us-isob-", "sc2s.sgov.gov"),
+    ("us-isof-", "csp.hci.ic.gov"),
+    ("eu-isoe-", "cloud.adc-e.uk"),
+    ("us-iso-", "c2s.ic.gov"),
+    ("eusc-", "amazonaws.eu"),
+)
+
+
+@dataclass(frozen=True)
+class RegistryHost:
+    host: str
+    account_id: str
+    region: str
+    fips: bool = False
+    dualstack: bool = False
+
+
+def partition_suffix(region: str) -> str:
+    return next((suffix for prefix, suffix in _PARTITION_SUFFIX if region.startswith(prefix)), "amazonaws.com")
+
+
+def registry_host(account_id: str, region: str) -> str:
+    """The standard IPv4 registry host of an account in a region, in the region's partition."""
+    return f"{account_id}.dkr.ecr.{region}.{partition_suffix(region)}"
+
+
+def parse_registry(text: str) -> RegistryHost:
+    """Accept `host`, `https://host`, `host/`, `host:443`; reject ECR Public and non-ECR hosts clearly."""
+    raw = text.strip()
+    host = re.sub(r"^https?://", "", raw, flags=re.I).rstrip("/")
+    if "/" in host:
+        host, _, path = host.partition("/")
+        if path:
+            raise RegistryError(f'"{text}": give the registry host only, without a repository path ("{path}")',
+                                remedy=f"expected {EXPECTED_FORM}")
+    host = host.lower().removesuffix(":443")
+    if host in PUBLIC_HOSTS or host.endswith(".public.ecr.aws"):
+        raise RegistryError(f'"{text}" is ECR Public, which ecr-login does not support',
+                            remedy=f"give a private registry: {EXPECTED_FORM}")
+    match = _HOST.match(host)
+    if not match:
+        raise RegistryError(f'"{text}" is not a private ECR registry host',
+                            remedy=f"expected {EXPECTED_FORM} (e.g. 123456789012.dkr.ecr.us-east-2.amazonaws.com)")
+    return RegistryHost(host=host, account_id=match["account"], region=match["region"],
+                        fips=bool(match["fips"]), dualstack=match["sep"] == "-" or match["suffix"].startswith("on."))

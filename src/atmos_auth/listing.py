@@ -1,0 +1,69 @@
+"""A secret-free description of the configuration, for `atmos auth list` (text, JSON, YAML)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from atmos_auth.chain import chain_names
+from atmos_auth.config.model import AuthConfig
+from atmos_auth.text import table
+
+HIDDEN = "<hidden>"
+
+
+def describe(config: AuthConfig) -> dict[str, Any]:
+    """Every entry as plain data; secrets and values that came from `!env` are replaced by <hidden>."""
+    result: dict[str, Any] = {"source": str(config.source)}
+    for section in ("providers", "identities", "integrations"):
+        entries = getattr(config, section)
+        result[section] = {
+            name: _hide(entry.model_dump(mode="json", exclude_defaults=False), ("auth", section, name), config)
+            for name, entry in entries.items()
+        }
+    for name in result["identities"]:
+        result["identities"][name]["chain"] = chain_names(config, name)
+    for name, integration in config.integrations.items():
+        registry = getattr(getattr(integration, "spec", None), "registry", None)
+        if registry is not None:
+            from atmos_auth.integrations.ecr_hosts import registry_host
+
+            result["integrations"][name]["registry_host"] = registry_host(registry.account_id, registry.region)
+    return result
+
+
+def _hide(value: Any, path: tuple[str, ...], config: AuthConfig) -> Any:
+    if path in config.from_env and value is not None:
+        return HIDDEN
+    if isinstance(value, dict):
+        return {k: _hide(v, (*path, k), config) for k, v in value.items()}
+    if value == "**********":  # pydantic's rendering of a SecretStr
+        return HIDDEN
+    return value
+
+
+def render_tree(summary: dict[str, Any]) -> str:
+    lines = [f"Configuration: {summary['source']}", "", "Providers"]
+    for name, p in summary["providers"].items():
+        detail = " ".join(x for x in (p.get("region") or "", p.get("start_url") or "") if x)
+        lines.append(f"  {name}  [{p['kind']}]  {detail}".rstrip())
+    lines += ["", "Identities"]
+    for name, i in summary["identities"].items():
+        default = "  (default)" if i.get("default") else ""
+        lines.append(f"  {name}  [{i['kind']}]{default}")
+        lines.append(f"    chain: {' → '.join(i['chain'])}")
+    lines += ["", "Integrations"]
+    for name, g in summary["integrations"].items():
+        auto = "auto" if (g.get("spec") or {}).get("auto_provision", True) else "on demand"
+        lines.append(f"  {name}  [{g['kind']}]  via {g['via']['identity']}  {g.get('registry_host', '')}  ({auto})")
+    return "\n".join(lines)
+
+
+def render_table(summary: dict[str, Any]) -> str:
+    rows = [("TYPE", "NAME", "KIND", "DETAIL")]
+    for name, p in summary["providers"].items():
+        rows.append(("provider", name, p["kind"], p.get("region") or ""))
+    for name, i in summary["identities"].items():
+        rows.append(("identity", name + (" *" if i.get("default") else ""), i["kind"], " → ".join(i["chain"])))
+    for name, g in summary["integrations"].items():
+        rows.append(("integration", name, g["kind"], g.get("registry_host", "")))
+    return table(rows, indent="")
