@@ -43,3 +43,29 @@ def run_atmos(*args: str, env: dict[str, str] | None = None, input: str | None =
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, "-m", "atmos_auth", *args], env=full_env, input=input,
                           capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    """One emulator for the session (tests that change its state reset what they touch)."""
+    from atmos_auth.emulator import Emulator
+
+    emu = Emulator(auto_approve=False)
+    emu.start()
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def emu(emulator, monkeypatch):
+    """The shared emulator, with AWS clients pointed at it and its log, faults and latency cleared."""
+    emulator.world.log.clear()
+    emulator.world.faults.clear()
+    emulator.world.latency_ms = 0
+    emulator.world.auto_approve = True
+    monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.url)
+    return emulator
+
+
+def calls(emu, prefix: str = "") -> list[str]:
+    return [entry["operation"] for entry in emu.world.log if entry["operation"].startswith(prefix)]

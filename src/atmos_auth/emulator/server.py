@@ -1,0 +1,76 @@
+"""Run the emulator on a real socket, in a thread (`with Emulator() as url:`) or as a process."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from atmos_auth.emulator.app import EmulatorApp
+from atmos_auth.emulator.fixture import load_fixture
+from atmos_auth.emulator.state import Fault, World
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log(self, *args: Any, **kwargs: Any) -> None:  # the request log lives in World.log
+        pass
+
+    def make_environ(self) -> dict[str, Any]:
+        """Keep headers with underscores: the SSO portal's bearer is `x-amz-sso_bearer_token`."""
+        environ = super().make_environ()
+        for key, value in self.headers.items():
+            if "_" in key:
+                environ["HTTP_" + key.upper().replace("-", "_")] = value
+        return environ
+
+
+class Emulator:
+    """A started emulator: `url`, `world` (state, faults, log) and `stop()`."""
+
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, fixture: str | Path | None = None,
+                 auto_approve: bool = False, latency_ms: int = 0, faults: list[Fault] | None = None,
+                 seed: bytes | None = None) -> None:
+        self.world = World(fixture=load_fixture(fixture), auto_approve=auto_approve, latency_ms=latency_ms)
+        if seed is not None:
+            self.world.seed = seed
+        self.world.faults.extend(faults or [])
+        self.app = EmulatorApp(self.world)
+        self._server: BaseWSGIServer = make_server(host, port, self.app, threaded=True,
+                                                   request_handler=_QuietHandler)
+        shown_host = host if ":" not in host else f"[{host}]"
+        self.url = f"http://{shown_host}:{self._server.server_port}"
+        self.app.bind(self.url)
+        self._create_eks_clusters()
+        self._thread: threading.Thread | None = None
+
+    def _create_eks_clusters(self) -> None:
+        if not self.world.fixture.eks_clusters:
+            return
+        from moto.eks.models import eks_backends
+
+        for cluster in self.world.fixture.eks_clusters:
+            backend = eks_backends[str(cluster["account"])][cluster["region"]]
+            if cluster["name"] not in backend.clusters:
+                backend.create_cluster(name=cluster["name"], resources_vpc_config={},
+                                       role_arn=f"arn:aws:iam::{cluster['account']}:role/eks-{cluster['name']}")
+
+    def start(self) -> Emulator:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> str:
+        self.start()
+        return self.url
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
