@@ -68,3 +68,15 @@ def root_provider(config: AuthConfig, identity: str) -> str:
     if root in config.providers:
         return root
     return "aws-user" if config.identities[root].kind == "aws/user" else root
+
+
+def identity_region(config: AuthConfig, identity: str) -> str:
+    """The region tools should use with this identity: its own setting, else its chain's, else us-east-1."""
+    for name in reversed(chain_names(config, identity)):
+        entry = config.identities.get(name) or config.providers.get(name)
+        principal = getattr(entry, "principal", None)
+        for candidate in (getattr(principal, "region", None), getattr(getattr(entry, "credentials", None), "region", None),
+                          getattr(entry, "region", None)):
+            if candidate:
+                return candidate
+    return "us-east-1"

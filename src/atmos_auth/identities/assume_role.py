@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Any, Literal
 
+from atmos_auth.aws import client, translate
 from atmos_auth.config.model import IdentityConfig
 from atmos_auth.config.types import Duration, Region, RoleArn, Strict
+from atmos_auth.credentials import Credentials, Secret, Token
+from atmos_auth.errors import AccessDenied, AuthError
 
 KIND = "aws/assume-role"
 
@@ -21,3 +25,52 @@ class Principal(Strict):
 class Config(IdentityConfig):
     kind: Literal["aws/assume-role"]
     principal: Principal
+
+
+def session_name(text: str) -> str:
+    """AWS allows [\\w+=,.@-]{2,64}; anything else becomes '-'."""
+    cleaned = re.sub(r"[^\w+=,.@-]", "-", text)[:64]
+    return cleaned if len(cleaned) >= 2 else (cleaned + "--")[:2]
+
+
+class AssumeRoleIdentity:
+    def __init__(self, name: str, config: Config) -> None:
+        self.name = name
+        self.config = config
+
+    def authenticate(self, source: Secret | None) -> Credentials:
+        p = self.config.principal
+        region = p.region or (source.region if source else None) or "us-east-1"
+        params: dict[str, Any] = {"RoleArn": p.assume_role,
+                                  "RoleSessionName": session_name(p.session_name or f"atmos-{self.name}")}
+        if p.duration:
+            params["DurationSeconds"] = p.duration
+        if isinstance(source, Token) and source.kind == "oidc":
+            action, caller = "sts:AssumeRoleWithWebIdentity", "the CI identity token"
+            call = lambda: client("sts", region, unsigned=True).assume_role_with_web_identity(  # noqa: E731
+                WebIdentityToken=source.value, **params)
+        elif isinstance(source, Credentials):
+            if p.external_id:
+                params["ExternalId"] = p.external_id
+            action = "sts:AssumeRole"
+            caller = source.principal or f"the previous identity ({source.masked_key})"
+            call = lambda: client("sts", region, source).assume_role(**params)  # noqa: E731
+        else:
+            raise AuthError("aws/assume-role needs credentials or an OIDC token from the previous step",
+                            identity=self.name)
+        try:
+            out = call()
+        except Exception as exc:
+            error = translate(exc, identity=self.name, step=self.name, action=action)
+            if isinstance(error, AccessDenied):
+                error.remedy = (f"{caller} may not assume {p.assume_role}: check the role's trust policy"
+                                + (" and external_id" if p.external_id else ""))
+            raise error from None
+        c = out["Credentials"]
+        return Credentials(access_key_id=c["AccessKeyId"], secret_access_key=c["SecretAccessKey"],
+                           session_token=c["SessionToken"], expires_at=c["Expiration"], region=region,
+                           account_id=p.assume_role.split(":")[4], principal=out["AssumedRoleUser"]["Arn"])
+
+
+def build(name: str, config: Config, ctx: object, previous: object) -> AssumeRoleIdentity:
+    return AssumeRoleIdentity(name, config)

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import base64
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
+from atmos_auth.aws import client, error_code, translate
 from atmos_auth.config.model import IntegrationConfig
 from atmos_auth.config.types import AccountId, Region, Strict
+from atmos_auth.credentials import Credentials, utcnow
+from atmos_auth.docker_config import DockerConfig, DockerLogin, fingerprint
+from atmos_auth.errors import IntegrationError
+from atmos_auth.integrations.ecr_hosts import RegistryHost, parse_registry, registry_host
+from atmos_auth.stores.docker_state import DockerState, WrittenLogin
 
 KIND = "aws/ecr"
 
@@ -27,3 +37,136 @@ class Config(IntegrationConfig):
     @property
     def auto_provision(self) -> bool:
         return self.spec.auto_provision
+
+
+@dataclass(frozen=True)
+class Target:
+    """One registry to log in to, and where the request for it came from."""
+
+    registry: RegistryHost
+    integration: str | None = None
+
+
+@dataclass(frozen=True)
+class RegistryLogin:
+    host: str
+    integration: str | None
+    expires_at: datetime | None = None
+    store: str | None = None
+    note: str | None = None
+    error: str | None = None
+    #: True when the token already in config.json was kept (no AWS call).
+    reused: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def targets_of(integrations: dict[str, Config]) -> list[Target]:
+    return [Target(parse_registry(registry_host(c.spec.registry.account_id, c.spec.registry.region)), name)
+            for name, c in integrations.items()]
+
+
+#: A token we wrote is reused while more than half of its 12 hours is left (as the ECR credential helper
+#: does): a second `atmos auth login` in CI then costs no AWS call, and a push never starts on a dying token.
+REUSE_WHILE_LEFT = timedelta(hours=6)
+
+
+def login(credentials: Credentials, targets: list[Target], identity: str | None,
+          force: bool = False) -> list[RegistryLogin]:
+    """One GetAuthorizationToken per region (all its registries at once), regions in parallel; then one
+    Docker config write for every registry that got a token. Results keep the order of `targets`."""
+    docker = DockerConfig()
+    reused = {} if force else _still_valid(docker, targets, identity)
+    groups: dict[tuple[str, bool, bool], list[Target]] = {}
+    for target in targets:
+        if target.registry.host in reused:
+            continue
+        r = target.registry
+        groups.setdefault((r.region, r.fips, r.dualstack), []).append(target)
+    tokens: dict[str, tuple[str, str, datetime | None] | str] = {}
+    with ThreadPoolExecutor(max_workers=max(1, min(len(groups), 16))) as pool:
+        for result in pool.map(lambda item: _fetch(credentials, identity, *item), groups.items()):
+            tokens.update(result)
+    good = [(t, tokens[t.registry.host]) for t in targets if isinstance(tokens.get(t.registry.host), tuple)]
+    stored = {s.host: s for s in docker.store([DockerLogin(t.registry.host, v[0], v[1]) for t, v in good])} \
+        if good else {}
+    DockerState().record([
+        WrittenLogin(config=str(docker.path), host=t.registry.host, store=stored[t.registry.host].store,
+                     fingerprint=fingerprint(v[0], v[1]), identity=identity, integration=t.integration,
+                     expires_at=v[2].isoformat() if v[2] else None) for t, v in good])
+    results = []
+    for target in targets:
+        if target.registry.host in reused:
+            results.append(reused[target.registry.host])
+            continue
+        value = tokens[target.registry.host]
+        if isinstance(value, str):
+            results.append(RegistryLogin(target.registry.host, target.integration, error=value))
+        else:
+            s = stored[target.registry.host]
+            results.append(RegistryLogin(target.registry.host, target.integration, value[2], s.store, s.note))
+    return results
+
+
+def _still_valid(docker: DockerConfig, targets: list[Target], identity: str | None) -> dict[str, RegistryLogin]:
+    """Registries whose config.json entry is still the token we wrote for this identity, with time left."""
+    written = {e.host: e for e in DockerState().all() if e.config == str(docker.path) and e.identity == identity}
+    found = {}
+    for target in targets:
+        entry = written.get(target.registry.host)
+        if entry is None or entry.store != "config.json" or not entry.expires_at:
+            continue
+        expires = datetime.fromisoformat(entry.expires_at)
+        current = docker.inline_auth(entry.host)
+        if expires - utcnow() > REUSE_WHILE_LEFT and current and fingerprint(*current) == entry.fingerprint:
+            found[entry.host] = RegistryLogin(entry.host, target.integration, expires, entry.store, reused=True)
+    return found
+
+
+def _fetch(credentials: Credentials, identity: str | None, group: tuple[str, bool, bool],
+           targets: list[Target]) -> dict[str, tuple[str, str, datetime | None] | str]:
+    region, fips, dualstack = group
+    accounts = sorted({t.registry.account_id for t in targets})
+    ecr = client("ecr", region, credentials, fips=fips, dualstack=dualstack)
+    try:
+        by_account = _tokens(ecr, accounts)
+    except Exception as exc:
+        if error_code(exc) in ("AccessDeniedException", "AccessDenied") and len(accounts) > 1:
+            # One denied registry must not cost the others: ask again one account at a time.
+            result: dict[str, tuple[str, str, datetime | None] | str] = {}
+            for account in accounts:
+                result.update(_fetch(credentials, identity, group,
+                                     [t for t in targets if t.registry.account_id == account]))
+            return result
+        reason = _reason(exc, identity, credentials, accounts, region)
+        return {t.registry.host: reason for t in targets}
+    return {t.registry.host: by_account[t.registry.account_id] for t in targets}
+
+
+def _tokens(ecr: Any, accounts: list[str]) -> dict[str, tuple[str, str, datetime | None]]:
+    data = ecr.get_authorization_token(registryIds=accounts)["authorizationData"]
+    found = {}
+    for entry, account in zip(data, accounts, strict=False):
+        endpoint_account = entry.get("proxyEndpoint", "").removeprefix("https://").split(".", 1)[0]
+        username, _, password = base64.b64decode(entry["authorizationToken"]).decode().partition(":")
+        found[endpoint_account if endpoint_account in accounts else account] = (username, password,
+                                                                                entry.get("expiresAt"))
+    missing = set(accounts) - set(found)
+    if missing:
+        raise IntegrationError(f"no authorization data returned for {', '.join(sorted(missing))}")
+    return found
+
+
+def _reason(exc: BaseException, identity: str | None, creds: Credentials, accounts: list[str], region: str) -> str:
+    who = f"identity {identity!r}" if identity else "the ambient AWS credentials"
+    where = f"account {creds.account_id}" if creds.account_id else f"key {creds.masked_key}"
+    code = error_code(exc)
+    if code in ("AccessDeniedException", "AccessDenied"):
+        return (f"access denied: {who} ({where}) lacks ecr:GetAuthorizationToken for registry "
+                f"{', '.join(accounts)} in {region}")
+    if code in ("ExpiredTokenException", "ExpiredToken", "UnrecognizedClientException", "InvalidClientTokenId"):
+        return f"the session of {who} has expired: run `atmos auth login {identity or ''}`".rstrip()
+    error = translate(exc, identity=identity, step="ecr", action=f"ecr:GetAuthorizationToken in {region}")
+    return error.message

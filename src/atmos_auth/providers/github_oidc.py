@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import Field
 
 from atmos_auth.config.model import ProviderConfig
 from atmos_auth.config.types import Region, Strict
+from atmos_auth.credentials import Secret, Token
+from atmos_auth.errors import AuthError, EndpointError
+from atmos_auth.providers.oidc_token import web_identity_token
 
 KIND = "github/oidc"
 
@@ -20,3 +29,42 @@ class Config(ProviderConfig):
     kind: Literal["github/oidc"]
     region: Region | None = None
     spec: Spec = Field(default_factory=Spec)
+
+
+class GithubOidcProvider:
+    """Asks the Actions runtime for an ID token: GET $ACTIONS_ID_TOKEN_REQUEST_URL&audience=..."""
+
+    cacheable = False
+
+    def __init__(self, name: str, config: Config, environ: Mapping[str, str] | None = None) -> None:
+        self.name = name
+        self.config = config
+        self.environ = os.environ if environ is None else environ
+
+    def authenticate(self, source: Secret | None = None) -> Token:
+        url = self.environ.get("ACTIONS_ID_TOKEN_REQUEST_URL")
+        bearer = self.environ.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+        if not url or not bearer:
+            if self.environ.get("GITHUB_ACTIONS") != "true":
+                raise AuthError("github/oidc works only inside a GitHub Actions job (GITHUB_ACTIONS is not 'true')",
+                                step=self.name, remedy="use another identity outside GitHub Actions")
+            raise AuthError("the job cannot request an OIDC token: ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN are not set",
+                            step=self.name, remedy="add `permissions: id-token: write` to the job (or workflow)")
+        separator = "&" if "?" in url else "?"
+        request = urllib.request.Request(
+            f"{url}{separator}audience={urllib.parse.quote(self.config.spec.audience)}",
+            headers={"Authorization": f"bearer {bearer}", "Accept": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                value = json.loads(response.read())["value"]
+        except urllib.error.HTTPError as exc:
+            raise AuthError(f"the GitHub OIDC endpoint answered HTTP {exc.code}", step=self.name,
+                            remedy="check `permissions: id-token: write` on the job") from None
+        except (OSError, ValueError, KeyError) as exc:
+            raise EndpointError(f"provider {self.name!r}: cannot get a token from the GitHub OIDC endpoint "
+                                f"({type(exc).__name__})") from None
+        return web_identity_token(value, self.config.region)
+
+
+def build(name: str, config: Config, ctx: object) -> GithubOidcProvider:
+    return GithubOidcProvider(name, config)

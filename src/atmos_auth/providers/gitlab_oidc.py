@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import Field
 
 from atmos_auth.config.model import ProviderConfig
 from atmos_auth.config.types import Region, Strict
+from atmos_auth.credentials import Secret, Token
+from atmos_auth.errors import AuthError
+from atmos_auth.providers.oidc_token import web_identity_token
 
 KIND = "gitlab/oidc"
 
@@ -20,3 +25,24 @@ class Config(ProviderConfig):
     kind: Literal["gitlab/oidc"]
     region: Region | None = None
     spec: Spec = Field(default_factory=Spec)
+
+
+class GitlabOidcProvider:
+    cacheable = False
+
+    def __init__(self, name: str, config: Config, environ: Mapping[str, str] | None = None) -> None:
+        self.name = name
+        self.config = config
+        self.environ = os.environ if environ is None else environ
+
+    def authenticate(self, source: Secret | None = None) -> Token:
+        value = self.environ.get(self.config.spec.token_env, "").strip()
+        if not value:
+            raise AuthError(f"no GitLab ID token in ${self.config.spec.token_env}", step=self.name,
+                            remedy=f"declare it in .gitlab-ci.yml: `id_tokens: {{{self.config.spec.token_env}: "
+                                   "{aud: sts.amazonaws.com}}`")
+        return web_identity_token(value, self.config.region)
+
+
+def build(name: str, config: Config, ctx: object) -> GitlabOidcProvider:
+    return GitlabOidcProvider(name, config)

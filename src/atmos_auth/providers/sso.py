@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import field_validator
 
+from atmos_auth.aws import client
 from atmos_auth.config.model import ProviderConfig
 from atmos_auth.config.types import Region, Session
+from atmos_auth.credentials import Secret, Token, utcnow
+from atmos_auth.errors import InteractionRequired
+from atmos_auth.interaction import Interaction
+from atmos_auth.providers.device_flow import register, run_device_flow
+from atmos_auth.stores.files import locked
+from atmos_auth.stores.sso_cache import SsoCache, SsoSession
+
+if TYPE_CHECKING:
+    from atmos_auth.steps import Context
 
 KIND = "aws/iam-identity-center"
 
@@ -25,3 +36,86 @@ class Config(ProviderConfig):
         if not value.startswith("https://") or len(value) <= len("https://"):
             raise ValueError(f'must be an https:// URL such as https://company.awsapps.com/start/, got "{value}"')
         return value
+
+
+class SsoProvider:
+    """Yields an SSO bearer Token: cached → refreshed → device flow, one flow per portal across processes."""
+
+    cacheable = False  # it keeps its own per-portal cache, shared by every provider on the same portal
+
+    def __init__(self, name: str, config: Config, ui: Interaction) -> None:
+        self.name = name
+        self.config = config
+        self.ui = ui
+        self.cache = SsoCache(config.start_url, config.region)
+
+    def cached(self) -> Token | None:
+        token = _token(self.cache.load(), self.config.region)
+        return token if token and token.fresh() else None
+
+    def authenticate(self, source: Secret | None = None) -> Token:
+        with locked(self.cache.path):
+            # Whoever held the lock may have signed in already: then there is nothing left to do.
+            if (hit := self.cached()) is not None:
+                return hit
+            session = self.cache.load()
+            oidc = client("sso-oidc", self.config.region, unsigned=True)
+            token = self._refresh(oidc, session)
+            if token is None:
+                if not self.ui.device_flow:
+                    raise InteractionRequired(
+                        f"provider {self.name!r}: the SSO session for {self.config.start_url} is missing or expired, "
+                        "and signing in needs a person to approve a device code, but there is no terminal",
+                        remedy="run `atmos auth login` in a terminal, or pass --device-flow (or set "
+                               "ATMOS_DEVICE_FLOW=1) to print the code and wait for approval from another device")
+                register(oidc, session, self.name)
+                token = run_device_flow(oidc, session, self.name, self.ui)
+            self._store(session, token)
+            return _token(session, self.config.region)  # type: ignore[return-value]
+
+    def _refresh(self, oidc: object, session: SsoSession) -> dict | None:
+        if not (session.refresh_token and session.client_id and session.client_secret):
+            return None
+        try:
+            return oidc.create_token(clientId=session.client_id, clientSecret=session.client_secret,  # type: ignore[attr-defined]
+                                     grantType="refresh_token", refreshToken=session.refresh_token)
+        except Exception:  # an invalid refresh token or registration: fall back to the device flow
+            session.refresh_token = None
+            return None
+
+    def _store(self, session: SsoSession, token: dict) -> None:
+        expires_in = token.get("expiresIn") or (self.config.session.duration if self.config.session and
+                                                self.config.session.duration else 3600)
+        session.access_token = token["accessToken"]
+        session.expires_at = (utcnow() + timedelta(seconds=int(expires_in))).isoformat()
+        session.refresh_token = token.get("refreshToken") or session.refresh_token
+        self.cache.save(session)
+
+    def invalidate(self) -> None:
+        """Drop the access token (the portal refused it) but keep the refresh token and registration."""
+        with locked(self.cache.path):
+            session = self.cache.load()
+            if session.access_token:
+                session.access_token, session.expires_at = None, None
+                self.cache.save(session)
+
+    def logout(self) -> bool:
+        """Sign out at the portal (the token stops working) and delete the cached session."""
+        session = self.cache.load()
+        if session.access_token:
+            try:
+                client("sso", self.config.region, unsigned=True).logout(accessToken=session.access_token)
+            except Exception:  # already invalid or unreachable: the local copy still goes
+                pass
+        return self.cache.delete()
+
+
+def _token(session: SsoSession, region: str) -> Token | None:
+    if not session.access_token:
+        return None
+    expires = datetime.fromisoformat(session.expires_at) if session.expires_at else None
+    return Token(kind="sso", value=session.access_token, expires_at=expires, region=region)
+
+
+def build(name: str, config: Config, ctx: Context) -> SsoProvider:
+    return SsoProvider(name, config, ctx.ui)

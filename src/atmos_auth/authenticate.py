@@ -1,0 +1,56 @@
+"""Run an identity's chain: start from the deepest fresh cached step, then authenticate forward."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from atmos_auth.config.model import AuthConfig
+from atmos_auth.credentials import Credentials, Secret
+from atmos_auth.errors import AuthError, SessionExpired
+from atmos_auth.steps import Context, Step, build_steps
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    identity: str
+    chain: list[str]
+    credentials: Credentials
+    #: How many steps ran (0: everything came from the cache).
+    steps_run: int
+
+
+def authenticate(config: AuthConfig, identity: str, ctx: Context) -> Authenticated:
+    steps = build_steps(config, identity, ctx)
+    try:
+        value, ran = _run(steps)
+    except SessionExpired:
+        # A cached session was revoked server-side (logout elsewhere, expired early): drop the cached
+        # steps (an SSO provider keeps its refresh token) and walk the chain once more.
+        for step in steps:
+            for drop in ("forget", "invalidate"):
+                if hasattr(step, drop):
+                    getattr(step, drop)()
+        value, ran = _run(steps, use_cache=False)
+    if not isinstance(value, Credentials):
+        raise AuthError("the chain ended without AWS credentials", identity=identity)
+    return Authenticated(identity=identity, chain=[s.name for s in steps], credentials=value, steps_run=ran)
+
+
+def cached_credentials(config: AuthConfig, identity: str, ctx: Context) -> Credentials | None:
+    """The identity's own cached credentials, without any AWS call or prompt (for whoami and env)."""
+    last = build_steps(config, identity, ctx)[-1]
+    hit = last.cached() if hasattr(last, "cached") else None
+    return hit if isinstance(hit, Credentials) else None
+
+
+def _run(steps: list[Step], use_cache: bool = True) -> tuple[Secret | None, int]:
+    start, value = -1, None
+    if use_cache:
+        for index in range(len(steps) - 1, -1, -1):
+            hit = steps[index].cached() if hasattr(steps[index], "cached") else None
+            if hit is not None:
+                start, value = index, hit
+                break
+    for step in steps[start + 1:]:
+        value = step.authenticate(value)
+    return value, len(steps) - start - 1

@@ -1,0 +1,66 @@
+"""`atmos auth ecr-login`: Docker login to ECR by integration, by identity, or by registry URL."""
+
+from __future__ import annotations
+
+import click
+
+from atmos_auth.cli import output
+from atmos_auth.cli.app import App, pass_app
+from atmos_auth.cli.login import registry_json, registry_lines
+from atmos_auth.errors import EXIT_ERROR, UsageError
+
+MODES = """give what to log in to:
+    atmos auth ecr-login INTEGRATION...            e.g. atmos auth ecr-login dev/ecr
+    atmos auth ecr-login --identity IDENTITY       every aws/ecr integration of the identity
+    atmos auth ecr-login --registry HOST...        with the ambient AWS credentials (or --identity's)"""
+
+
+@click.command("ecr-login")
+@click.argument("integrations", nargs=-1, metavar="[INTEGRATION]...")
+@click.option("-i", "--identity", metavar="NAME", help="Log in to all aws/ecr integrations of this identity; "
+              "with --registry, use its credentials instead of the ambient ones.")
+@click.option("-r", "--registry", "registries", multiple=True, metavar="HOST",
+              help="Registry host, repeatable: {account_id}.dkr.ecr.{region}.amazonaws.com (any partition).")
+@click.option("--device-flow", is_flag=True, help="Allow a headless device flow if a sign-in is needed.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_app
+def ecr_login_command(app: App, integrations: tuple[str, ...], identity: str | None, registries: tuple[str, ...],
+                      device_flow: bool, fmt: str) -> None:
+    """Log Docker in to Amazon ECR; credentials go to $DOCKER_CONFIG/config.json (else ~/.docker).
+
+    Integrations with `auto_provision: false` are logged in only this way. One
+    GetAuthorizationToken call is made per identity and region, regions in parallel. Exits 1 if
+    any registry failed.
+
+    \b
+    Examples:
+      atmos auth ecr-login dev/ecr
+      atmos auth ecr-login dev/ecr/legacy prod/ecr
+      atmos auth ecr-login --identity dev-admin
+      atmos auth ecr-login --registry 123456789012.dkr.ecr.us-east-2.amazonaws.com \\
+                           --registry 987654321098.dkr.ecr.us-west-2.amazonaws.com
+    """
+    from atmos_auth.credentials import utcnow
+    from atmos_auth.integrations import ecr_login
+
+    if not (integrations or identity or registries):
+        raise UsageError(MODES)
+    if integrations and (identity or registries):
+        raise UsageError("give integration names, or --identity/--registry, not both")
+    ui = None
+    if integrations or identity:
+        from atmos_auth.cli.terminal import TerminalInteraction
+
+        ui = TerminalInteraction(device_flow=device_flow)
+    if registries:
+        results = ecr_login.by_registries(list(registries), app.config if identity else None, identity, ui)
+    elif identity:
+        results = ecr_login.by_identity(app.config, identity, ui)
+    else:
+        results = ecr_login.by_integrations(app.config, list(integrations), ui)
+    if fmt == "json":
+        output.as_json({"registries": [row for ident, r in results for row in registry_json([r], ident)]})
+    else:
+        registry_lines([r for _, r in results], utcnow())
+    if any(not r.ok for _, r in results):
+        raise click.exceptions.Exit(EXIT_ERROR)

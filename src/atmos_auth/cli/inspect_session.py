@@ -1,0 +1,96 @@
+"""`atmos auth whoami` and `atmos auth env`: what the current session is, and how to point tools at it."""
+
+from __future__ import annotations
+
+import os
+import shlex
+
+import click
+
+from atmos_auth.cli import output
+from atmos_auth.cli.app import App, pass_app
+from atmos_auth.cli.identity_args import identity_arguments, pick_identity
+from atmos_auth.errors import AtmosAuthError, UsageError
+
+
+@click.command("whoami")
+@identity_arguments
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_app
+def whoami_command(app: App, identity: str | None, identity_option: str | None, fmt: str) -> None:
+    """Show who IDENTITY's cached credentials are (sts:GetCallerIdentity) and the ECR logins written for it.
+
+    Never signs in and never runs an integration.
+
+    \b
+    Examples:
+      atmos auth whoami dev-admin
+      atmos auth whoami --format json | jq .arn
+    """
+    from atmos_auth.authenticate import cached_credentials
+    from atmos_auth.aws import client, translate
+    from atmos_auth.credentials import utcnow
+    from atmos_auth.integrations.hooks import written_by
+    from atmos_auth.session import context
+    from atmos_auth.text import expires_in
+
+    name = pick_identity(app, identity, identity_option)
+    creds = cached_credentials(app.config, name, context(app.config))
+    if creds is None:
+        raise AtmosAuthError(f"not logged in as {name!r} (no cached credentials with time left)",
+                             remedy=f"run `atmos auth login {name}`")
+    try:
+        caller = client("sts", creds.region or "us-east-1", creds).get_caller_identity()
+    except Exception as exc:
+        raise translate(exc, identity=name, step=name, action="sts:GetCallerIdentity") from None
+    now = utcnow()
+    logins = written_by({name})
+    if fmt == "json":
+        output.as_json({"identity": name, "arn": caller["Arn"], "account": caller["Account"],
+                        "user_id": caller["UserId"], "region": creds.region,
+                        "expires_at": creds.expires_at.isoformat() if creds.expires_at else None,
+                        "ecr_logins": [{"host": e.host, "integration": e.integration, "store": e.store,
+                                        "docker_config": e.config, "expires_at": e.expires_at} for e in logins]})
+        return
+    output.ok(f"Logged in as {name}")
+    for label, value in (("Principal", caller["Arn"]), ("Account", caller["Account"]), ("Region", creds.region or "-"),
+                         ("Expires", f"in {expires_in(creds.expires_at, now)}")):
+        output.status(f"    {label:<9} {value}")
+    from datetime import datetime
+
+    for e in logins:
+        left = expires_in(datetime.fromisoformat(e.expires_at), now) if e.expires_at else "unknown"
+        output.status(f"    ECR       {e.host} ({'valid for ' + left if left != 'expired' else 'expired'})")
+
+
+@click.command("env")
+@identity_arguments
+@click.option("-f", "--format", "fmt", type=click.Choice(["bash", "dotenv", "json", "github"]), default="bash",
+              show_default=True, help="github appends to $GITHUB_ENV.")
+@pass_app
+def env_command(app: App, identity: str | None, identity_option: str | None, fmt: str) -> None:
+    """Print the variables that point AWS tools (and Docker) at IDENTITY's profile. No secrets.
+
+    \b
+    Examples:
+      eval "$(atmos auth env dev-admin)"
+      atmos auth env ci-deployer --format github     # in a GitHub Actions step
+    """
+    from atmos_auth.session import environment
+
+    env = environment(app.config, pick_identity(app, identity, identity_option))
+    if fmt == "json":
+        output.as_json(env)
+        return
+    if fmt == "github":
+        target = os.environ.get("GITHUB_ENV")
+        if not target:
+            raise UsageError("--format github needs $GITHUB_ENV (it is set inside GitHub Actions)")
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.writelines(f"{k}={v}\n" for k, v in sorted(env.items()))
+        output.ok(f"Appended {len(env)} variables to $GITHUB_ENV")
+        return
+    prefix = "export " if fmt == "bash" else ""
+    output.data("\n".join(f"{prefix}{k}={shlex.quote(v)}" for k, v in sorted(env.items())))
+
+

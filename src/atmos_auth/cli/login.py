@@ -1,0 +1,124 @@
+"""`atmos auth login` and `atmos auth logout`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import click
+
+from atmos_auth.cli import output
+from atmos_auth.cli.app import App, pass_app
+from atmos_auth.cli.identity_args import identity_arguments, pick_identity
+from atmos_auth.errors import EXIT_INTEGRATIONS_FAILED, UsageError
+
+
+def registry_lines(results: list[Any], now: datetime) -> None:
+    from atmos_auth.text import expires_in
+
+    for r in results:
+        if r.ok:
+            via = f", stored with {r.store}" if r.store and r.store != "config.json" else ""
+            output.ok(f"ECR login: {r.host} (expires in {expires_in(r.expires_at, now)}){via}")
+            if r.note:
+                output.status(f"  note: {r.note}")
+        else:
+            output.failed(f"ECR login: {r.host}: {r.error}")
+
+
+def registry_json(results: list[Any], identity: str | None) -> list[dict[str, Any]]:
+    return [{"host": r.host, "integration": r.integration, "identity": identity, "ok": r.ok,
+             "expires_at": r.expires_at.isoformat() if r.expires_at else None, "store": r.store,
+             "reused": r.reused, "error": r.error} for r in results]
+
+
+@click.command("login")
+@identity_arguments
+@click.option("--force", is_flag=True, help="Ignore cached credentials and authenticate every step again.")
+@click.option("--device-flow", is_flag=True, help="Without a terminal: print the device code and URL, then wait "
+              "for approval from another device (also ATMOS_DEVICE_FLOW=1).")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser for the device code.")
+@click.option("--no-integrations", is_flag=True, help="Skip auto_provision integrations (ECR logins).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_app
+def login_command(app: App, identity: str | None, identity_option: str | None, force: bool, device_flow: bool,
+                  no_browser: bool, no_integrations: bool, fmt: str) -> None:
+    """Sign in as IDENTITY, write its AWS profile, and run its auto_provision integrations.
+
+    Reuses cached credentials while they have more than 15 minutes left. Every `aws/ecr`
+    integration linked to the identity (unless `auto_provision: false`) logs Docker in to its
+    registry. Exit code 3 means the identity signed in but an integration failed.
+
+    \b
+    Examples:
+      atmos auth login dev-admin
+      atmos auth login --identity prod-deployer --force
+      ATMOS_DEVICE_FLOW=1 atmos auth login dev-admin    # headless: approve on another device
+    """
+    from atmos_auth.cli.terminal import TerminalInteraction
+    from atmos_auth.credentials import utcnow
+    from atmos_auth.session import context, login
+    from atmos_auth.text import expires_in
+
+    name = pick_identity(app, identity, identity_option)
+    ctx = context(app.config, TerminalInteraction(device_flow=device_flow, no_browser=no_browser), force)
+    outcome = login(app.config, name, ctx, integrations=not no_integrations)
+    creds, now = outcome.auth.credentials, utcnow()
+    if fmt == "json":
+        output.as_json({"identity": name, "chain": outcome.auth.chain, "account": creds.account_id,
+                        "principal": creds.principal, "region": outcome.region,
+                        "expires_at": creds.expires_at.isoformat() if creds.expires_at else None,
+                        "from_cache": outcome.auth.steps_run == 0, "profile": name,
+                        "credentials_file": str(outcome.files.credentials),
+                        "registries": registry_json(outcome.registries, name)})
+    else:
+        cached = " (cached)" if outcome.auth.steps_run == 0 else ""
+        output.ok(f"Authenticated {name}{cached}")
+        rows = [("Chain", " → ".join(outcome.auth.chain)), ("Account", creds.account_id or "-"),
+                ("Role", creds.principal or "-"), ("Region", outcome.region),
+                ("Expires", f"{creds.expires_at:%Y-%m-%d %H:%M} UTC (in {expires_in(creds.expires_at, now)})"
+                 if creds.expires_at else "never"),
+                ("Profile", f"{name} in {outcome.files.credentials}")]
+        for label, value in rows:
+            output.status(f"    {label:<8} {value}")
+        registry_lines(outcome.registries, now)
+    if any(not r.ok for r in outcome.registries):
+        raise click.exceptions.Exit(EXIT_INTEGRATIONS_FAILED)
+
+
+@click.command("logout")
+@identity_arguments
+@click.option("--provider", "provider", metavar="NAME", help="Log out every identity of this provider, and its SSO session.")
+@click.option("--all", "everything", is_flag=True, help="Log out every identity and provider.")
+@click.option("--dry-run", is_flag=True, help="Only show what would be removed.")
+@pass_app
+def logout_command(app: App, identity: str | None, identity_option: str | None, provider: str | None,
+                   everything: bool, dry_run: bool) -> None:
+    """Remove what this tool stored: cached credentials, AWS profile sections, SSO sessions, Docker logins.
+
+    Docker entries are removed only while they still hold the token this tool wrote; anything you
+    changed or added yourself stays.
+
+    \b
+    Examples:
+      atmos auth logout dev-admin
+      atmos auth logout --provider company-sso
+      atmos auth logout --all --dry-run
+    """
+    from atmos_auth.logout import logout
+
+    chosen = [x for x in (identity or identity_option, provider, everything or None) if x]
+    if len(chosen) > 1:
+        raise UsageError("give one of IDENTITY, --provider or --all")
+    config = app.config
+    if provider and provider not in config.providers:
+        raise UsageError(f"provider {provider!r} is not defined (providers: {', '.join(config.providers) or 'none'})")
+    name = None if (provider or everything) else pick_identity(app, identity, identity_option)
+    report = logout(config, identity=name, provider=provider, dry_run=dry_run)
+    verb = "Would remove" if dry_run else "Removed"
+    if not report:
+        output.ok("Nothing to remove.")
+    for line in report:
+        output.status(f"  {verb}: {line}")
+    if not dry_run:
+        output.ok(f"Logged out {name or provider or 'everything'}.")

@@ -1,0 +1,92 @@
+"""`atmos auth exec` and `atmos auth shell`: run programs as an identity."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import click
+
+from atmos_auth.cli.app import App, pass_app
+from atmos_auth.cli.identity_args import pick_identity
+from atmos_auth.errors import UsageError
+
+#: Inherited credentials that would silently win over the identity's profile.
+CLEARED = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+           "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME")
+
+
+def _identity_env(app: App, name: str, device_flow: bool) -> dict[str, str]:
+    from atmos_auth.cli.terminal import TerminalInteraction
+    from atmos_auth.session import context, environment, sign_in
+
+    sign_in(app.config, name, context(app.config, TerminalInteraction(device_flow=device_flow)))
+    env = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    env.update(environment(app.config, name))
+    env["ATMOS_IDENTITY"] = name
+    return env
+
+
+def _run(argv: list[str], env: dict[str, str]) -> int:
+    try:
+        return subprocess.call(argv, env=env)
+    except FileNotFoundError:
+        click.echo(f"Error: command not found: {argv[0]}", err=True)
+        return 127
+    except PermissionError:
+        click.echo(f"Error: permission denied: {argv[0]}", err=True)
+        return 126
+
+
+@click.command("exec", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.option("-i", "--identity", "identity_option", metavar="NAME", help="Identity to use.")
+@click.option("--device-flow", is_flag=True, help="Allow a headless device flow if a sign-in is needed.")
+@click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[IDENTITY] -- COMMAND [ARGS]...")
+@pass_app
+def exec_command(app: App, identity_option: str | None, device_flow: bool, args: tuple[str, ...]) -> None:
+    """Run COMMAND with IDENTITY's AWS profile; its exit code becomes ours.
+
+    Inherited AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN are cleared so the
+    profile is what the command uses.
+
+    \b
+    Examples:
+      atmos auth exec dev-admin -- aws sts get-caller-identity
+      atmos auth exec -i prod-deployer -- terraform plan
+    """
+    items = list(args)
+    positional = None
+    if "--" in items:
+        split = items.index("--")
+        before, command = items[:split], items[split + 1:]
+        if len(before) > 1:
+            raise UsageError("give at most one IDENTITY before --")
+        positional = before[0] if before else None
+    else:
+        command = items
+    if not command:
+        raise UsageError("no command given", remedy="atmos auth exec IDENTITY -- COMMAND [ARGS]...")
+    name = pick_identity(app, positional, identity_option)
+    raise click.exceptions.Exit(_run(command, _identity_env(app, name, device_flow)))
+
+
+@click.command("shell")
+@click.argument("identity", required=False, metavar="[IDENTITY]")
+@click.option("-i", "--identity", "identity_option", metavar="NAME", help="Identity to use.")
+@click.option("--shell", "shell", metavar="PATH", help="Shell to start (default: $ATMOS_SHELL, $SHELL, /bin/sh).")
+@pass_app
+def shell_command(app: App, identity: str | None, identity_option: str | None, shell: str | None) -> None:
+    """Start a shell with IDENTITY's AWS profile; `exit` returns with the shell's exit code.
+
+    \b
+    Example:
+      atmos auth shell dev-admin
+    """
+    name = pick_identity(app, identity, identity_option)
+    env = _identity_env(app, name, device_flow=False)
+    env["ATMOS_SHLVL"] = str(int(os.environ.get("ATMOS_SHLVL", "0") or 0) + 1)
+    program = shell or os.environ.get("ATMOS_SHELL") or os.environ.get("SHELL") or "/bin/sh"
+    click.echo(f"→ Entering a shell as {name} (type 'exit' to leave)", err=True)
+    code = _run([program], env)
+    click.echo(f"← Left the shell of {name}", err=True)
+    raise click.exceptions.Exit(code)

@@ -1,0 +1,64 @@
+"""The three modes of `atmos auth ecr-login`, each resolving every identity chain once."""
+
+from __future__ import annotations
+
+import difflib
+
+from atmos_auth.aws import ambient_credentials
+from atmos_auth.chain import known_identity
+from atmos_auth.config.model import AuthConfig
+from atmos_auth.errors import UsageError
+from atmos_auth.integrations import ecr
+from atmos_auth.integrations.ecr_hosts import parse_registry
+from atmos_auth.interaction import Interaction
+
+Result = tuple[str | None, ecr.RegistryLogin]
+
+
+def _credentials(config: AuthConfig, identity: str, ui: Interaction | None):  # noqa: ANN202
+    from atmos_auth.session import context, sign_in
+
+    return sign_in(config, identity, context(config, ui)).auth.credentials
+
+
+def by_integrations(config: AuthConfig, names: list[str], ui: Interaction | None) -> list[Result]:
+    chosen: dict[str, ecr.Config] = {}
+    for name in names:
+        entry = config.integrations.get(name)
+        if not isinstance(entry, ecr.Config):
+            ecr_names = [n for n, i in config.integrations.items() if isinstance(i, ecr.Config)]
+            near = difflib.get_close_matches(name, ecr_names, n=1, cutoff=0.6)
+            hint = f' Did you mean "{near[0]}"?' if near else ""
+            raise UsageError(f'"{name}" is not an aws/ecr integration in {config.source}.{hint}',
+                             remedy=f"aws/ecr integrations: {', '.join(ecr_names) or 'none'}")
+        chosen[name] = entry
+    by_identity: dict[str, dict[str, ecr.Config]] = {}
+    for name, entry in chosen.items():
+        by_identity.setdefault(entry.via.identity, {})[name] = entry
+    results: list[Result] = []
+    for identity, entries in by_identity.items():
+        creds = _credentials(config, identity, ui)
+        results += [(identity, r) for r in ecr.login(creds, ecr.targets_of(entries), identity)]
+    order = {name: i for i, name in enumerate(names)}
+    return sorted(results, key=lambda item: order.get(item[1].integration or "", 0))
+
+
+def by_identity(config: AuthConfig, identity: str, ui: Interaction | None) -> list[Result]:
+    identity = known_identity(config, identity)
+    entries = {n: i for n, i in config.integrations_of(identity).items() if isinstance(i, ecr.Config)}
+    if not entries:
+        raise UsageError(f"identity {identity!r} has no aws/ecr integrations",
+                         remedy="add one under auth.integrations with `via: {identity: " + identity + "}`")
+    creds = _credentials(config, identity, ui)
+    return [(identity, r) for r in ecr.login(creds, ecr.targets_of(entries), identity)]
+
+
+def by_registries(hosts: list[str], config: AuthConfig | None, identity: str | None,
+                  ui: Interaction | None) -> list[Result]:
+    targets = [ecr.Target(parse_registry(host)) for host in dict.fromkeys(hosts)]
+    if identity and config is not None:
+        identity = known_identity(config, identity)
+        creds = _credentials(config, identity, ui)
+    else:
+        creds = ambient_credentials(targets[0].registry.region)
+    return [(identity, r) for r in ecr.login(creds, targets, identity)]

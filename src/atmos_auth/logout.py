@@ -1,0 +1,47 @@
+"""Logout: remove exactly what this tool stored for an identity, a provider, or everything."""
+
+from __future__ import annotations
+
+from atmos_auth.chain import chain_names
+from atmos_auth.config.model import AuthConfig
+from atmos_auth.integrations.hooks import cleanup
+from atmos_auth.session import aws_files, context
+from atmos_auth.steps import build_steps
+
+
+def logout(config: AuthConfig, *, identity: str | None = None, provider: str | None = None,
+           dry_run: bool = False) -> list[str]:
+    """A line per thing removed (or that would be)."""
+    if identity:
+        identities, providers = [identity], []
+    else:
+        identities = [n for n in config.identities if provider is None or chain_names(config, n)[0] == provider]
+        providers = [provider] if provider else list(config.providers)
+    ctx = context(config)
+    report: list[str] = []
+    for name in identities:
+        steps = build_steps(config, name, ctx)
+        # An identity logout drops its own cached credentials; a wider one drops every step it covers.
+        for step in steps if not identity else steps[-1:]:
+            if step.name in config.identities and hasattr(step, "forget") and step.cached() is not None:
+                report.append(f"cached credentials of {step.name}")
+                if not dry_run:
+                    step.forget()
+        files = aws_files(config, name)
+        if files.has(name):
+            report.append(f"profile [{name}] in {files.credentials} and {files.config}")
+            if not dry_run:
+                files.remove(name)
+    for entry in cleanup(set(identities), dry_run=dry_run):
+        report.append(f"Docker login {entry.host} in {entry.config} ({entry.store})")
+    for name in providers:
+        entry = config.providers[name]
+        if entry.kind == "aws/iam-identity-center":
+            from atmos_auth.providers.sso import SsoProvider
+
+            sso = SsoProvider(name, entry, ctx.ui)  # type: ignore[arg-type]
+            if sso.cache.path.exists():
+                report.append(f"SSO session of {name} ({entry.start_url}; also signed out at the portal)")
+                if not dry_run:
+                    sso.logout()
+    return report

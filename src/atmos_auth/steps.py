@@ -1,0 +1,63 @@
+"""The one contract of every provider and identity step, and the place chains are built from config."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from atmos_auth.chain import chain_names
+from atmos_auth.config.model import AuthConfig
+from atmos_auth.credentials import Secret
+from atmos_auth.interaction import Headless, Interaction
+from atmos_auth.stores.credential_store import CredentialStore, MemoryStore
+
+OIDC_PROVIDER_KINDS = frozenset({"github/oidc", "gitlab/oidc"})
+
+
+@runtime_checkable
+class Step(Protocol):
+    """Turns the previous step's output (None for a root) into this step's output."""
+
+    name: str
+
+    def authenticate(self, source: Secret | None) -> Secret: ...
+
+
+@dataclass
+class Context:
+    """What building and running steps needs besides the configuration."""
+
+    store: CredentialStore = field(default_factory=MemoryStore)
+    ui: Interaction = field(default_factory=Headless)
+    force: bool = False
+
+
+def cache_key(config: AuthConfig, names: list[str]) -> str:
+    """Derived from every entry that determines the result, so an edited atmos.yaml misses the cache."""
+    entries = [(config.providers.get(n) or config.identities[n]).model_dump(mode="json") for n in names]
+    digest = hashlib.sha256(json.dumps(entries, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    realm = config.settings.realm or ""
+    return f"atmos:v1:{realm}:{'->'.join(names)}:{digest}"
+
+
+def build_steps(config: AuthConfig, identity: str, ctx: Context) -> list[Step]:
+    from atmos_auth import identities, providers
+    from atmos_auth.cache import CachedStep
+
+    names = chain_names(config, identity)
+    root = config.providers.get(names[0])
+    ambient = root is not None and root.kind in OIDC_PROVIDER_KINDS  # CI chains never touch the disk cache
+    steps: list[Step] = []
+    for index, name in enumerate(names):
+        if index == 0 and root is not None:
+            step = providers.KINDS[root.kind].build(name, root, ctx)
+        else:
+            entry = config.identities[name]
+            previous = config.providers.get(names[index - 1]) if index else None
+            step = identities.KINDS[entry.kind].build(name, entry, ctx, previous)
+        if getattr(step, "cacheable", True) and not ambient:
+            step = CachedStep(step, ctx.store, cache_key(config, names[: index + 1]), force=ctx.force)
+        steps.append(step)
+    return steps

@@ -1,0 +1,51 @@
+"""Which Docker credentials this tool wrote, so logout removes those and nothing else."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from atmos_auth.stores import paths
+from atmos_auth.stores.files import atomic_write, locked
+
+
+@dataclass(frozen=True)
+class WrittenLogin:
+    config: str  # the config.json path
+    host: str
+    store: str
+    fingerprint: str
+    identity: str | None
+    integration: str | None
+    expires_at: str | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.config}|{self.host}"
+
+
+class DockerState:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or paths.cache_dir() / "docker-logins.json"
+
+    def all(self) -> list[WrittenLogin]:
+        try:
+            raw = json.loads(self.path.read_text())
+            return [WrittenLogin(**entry) for entry in raw.values()]
+        except (OSError, ValueError, TypeError):
+            return []
+
+    def _save(self, entries: list[WrittenLogin]) -> None:
+        atomic_write(self.path, json.dumps({e.key: asdict(e) for e in entries}, indent=2).encode())
+
+    def record(self, written: list[WrittenLogin]) -> None:
+        with locked(self.path):
+            keep = {e.key: e for e in self.all()}
+            keep.update({e.key: e for e in written})
+            self._save(list(keep.values()))
+
+    def forget(self, gone: list[WrittenLogin]) -> None:
+        keys = {e.key for e in gone}
+        with locked(self.path):
+            self._save([e for e in self.all() if e.key not in keys])
