@@ -60,6 +60,7 @@ def emulator():
 def emu(emulator, monkeypatch):
     """The shared emulator, with AWS clients pointed at it and its log, faults and latency cleared."""
     emulator.world.log.clear()
+    emulator.world.devices.clear()
     emulator.world.faults.clear()
     emulator.world.latency_ms = 0
     emulator.world.auto_approve = True
@@ -69,3 +70,32 @@ def emu(emulator, monkeypatch):
 
 def calls(emu, prefix: str = "") -> list[str]:
     return [entry["operation"] for entry in emu.world.log if entry["operation"].startswith(prefix)]
+
+
+def use_config(example_or_text: str) -> Path:
+    """Write ./atmos.yaml from an example name (e.g. "quick-start") or from literal YAML."""
+    text = (EXAMPLES / f"{example_or_text}.yaml").read_text() if "\n" not in example_or_text else example_or_text
+    path = Path("atmos.yaml")
+    path.write_text(text)
+    return path
+
+
+def secrets_of(emu) -> list[str]:
+    """Every secret the emulator has handed out: none may ever appear in our output."""
+    world = emu.world
+    found = [c.secret_access_key for c in world.credentials.values()]
+    found += [c.session_token for c in world.credentials.values() if c.session_token]
+    found += list(world.sessions) + list(world.refresh_tokens)
+    found += [r.client_secret for r in world.registrations.values()]
+    found += [world.ecr_password(a["id"]) for a in world.fixture.accounts]
+    return [s for s in found if s]
+
+
+def assert_no_secrets(emu, *texts: str) -> None:
+    joined = "\n".join(texts)
+    leaked = [s[:6] + "…" for s in secrets_of(emu) if s in joined]
+    assert not leaked, f"secret values in output: {leaked}"
+
+
+def login_env(**extra: str) -> dict[str, str]:
+    return {"ATMOS_DEVICE_FLOW": "1", **extra}

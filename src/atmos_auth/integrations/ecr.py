@@ -13,7 +13,7 @@ from atmos_auth.config.model import IntegrationConfig
 from atmos_auth.config.types import AccountId, Region, Strict
 from atmos_auth.credentials import Credentials, utcnow
 from atmos_auth.docker_config import DockerConfig, DockerLogin, fingerprint
-from atmos_auth.errors import IntegrationError
+from atmos_auth.errors import DockerConfigError, IntegrationError
 from atmos_auth.integrations.ecr_hosts import RegistryHost, parse_registry, registry_host
 from atmos_auth.stores.docker_state import DockerState, WrittenLogin
 
@@ -90,8 +90,13 @@ def login(credentials: Credentials, targets: list[Target], identity: str | None,
         for result in pool.map(lambda item: _fetch(credentials, identity, *item), groups.items()):
             tokens.update(result)
     good = [(t, tokens[t.registry.host]) for t in targets if isinstance(tokens.get(t.registry.host), tuple)]
-    stored = {s.host: s for s in docker.store([DockerLogin(t.registry.host, v[0], v[1]) for t, v in good])} \
-        if good else {}
+    stored: dict[str, Any] = {}
+    if good:
+        try:
+            stored = {s.host: s for s in docker.store([DockerLogin(t.registry.host, v[0], v[1]) for t, v in good])}
+        except DockerConfigError as exc:  # nothing was written: every registry of this call failed
+            tokens.update({t.registry.host: f"{exc.message}" for t, _ in good})
+            good = []
     DockerState().record([
         WrittenLogin(config=str(docker.path), host=t.registry.host, store=stored[t.registry.host].store,
                      fingerprint=fingerprint(v[0], v[1]), identity=identity, integration=t.integration,
