@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.conftest import EXAMPLES, assert_no_secrets, calls, login_env, run_atmos, use_config
 
 from atmos_auth.emulator.control import GITHUB_REQUEST_TOKEN
-from tests.conftest import EXAMPLES, assert_no_secrets, calls, login_env, run_atmos, use_config
 
 CHAIN = (EXAMPLES / "quick-start.yaml").read_text().replace("  integrations:", """\
     deployer:

@@ -1,0 +1,61 @@
+"""Registry hosts in every partition: parsing, building, rejection."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from atmos_auth.errors import RegistryError
+from atmos_auth.integrations.ecr_hosts import parse_registry, registry_host
+
+ACCEPTED = [
+    ("123456789012.dkr.ecr.us-west-2.amazonaws.com", "us-west-2", False, False),
+    ("https://123456789012.dkr.ecr.us-east-2.amazonaws.com/", "us-east-2", False, False),
+    ("123456789012.dkr.ecr.us-east-2.amazonaws.com:443", "us-east-2", False, False),
+    ("123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com", "us-gov-west-1", True, False),
+    ("123456789012.dkr.ecr.us-gov-east-1.amazonaws.com", "us-gov-east-1", False, False),
+    ("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn", "cn-north-1", False, False),
+    ("123456789012.dkr-ecr.us-west-2.on.aws", "us-west-2", False, True),
+    ("123456789012.dkr-ecr-fips.us-gov-east-1.on.aws", "us-gov-east-1", True, True),
+    ("123456789012.dkr.ecr.cn-north-1.on.amazonwebservices.com.cn", "cn-north-1", False, True),
+    ("123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov", "us-iso-east-1", False, False),
+    ("123456789012.dkr.ecr.us-isob-east-1.sc2s.sgov.gov", "us-isob-east-1", False, False),
+    ("123456789012.dkr.ecr.eu-isoe-west-1.cloud.adc-e.uk", "eu-isoe-west-1", False, False),
+    ("123456789012.dkr.ecr.us-isof-east-1.csp.hci.ic.gov", "us-isof-east-1", False, False),
+    ("123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu", "eusc-de-east-1", False, False),
+]
+
+
+@pytest.mark.parametrize(("text", "region", "fips", "dualstack"), ACCEPTED)
+def test_every_partition_parses(text, region, fips, dualstack) -> None:
+    host = parse_registry(text)
+    assert (host.account_id, host.region, host.fips, host.dualstack) == ("123456789012", region, fips, dualstack)
+    assert "://" not in host.host and not host.host.endswith("/")
+
+
+@pytest.mark.parametrize("text", [
+    "public.ecr.aws", "https://public.ecr.aws/", "ecr-public.aws.com",
+    "123456789012.dkr.ecr.us-east-1.amazonaws.com.fake.example.com", "12345.dkr.ecr.us-east-1.amazonaws.com",
+    "docker.io", "ghcr.io", "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-app", "",
+])
+def test_rejected_hosts_name_the_expected_form(text) -> None:
+    with pytest.raises(RegistryError) as caught:
+        parse_registry(text)
+    assert "{account_id}.dkr.ecr.{region}.amazonaws.com" in (caught.value.remedy or "")
+
+
+def test_public_ecr_is_named() -> None:
+    with pytest.raises(RegistryError, match="ECR Public"):
+        parse_registry("public.ecr.aws")
+
+
+@given(account=st.from_regex(r"\A\d{12}\Z"),
+       region=st.sampled_from(["us-east-1", "eu-west-1", "cn-north-1", "cn-northwest-1", "us-gov-west-1",
+                               "us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1",
+                               "eusc-de-east-1", "ap-southeast-4"]),
+       scheme=st.sampled_from(["", "https://", "HTTPS://"]), slash=st.sampled_from(["", "/"]))
+def test_built_hosts_round_trip(account, region, scheme, slash) -> None:
+    host = registry_host(account, region)
+    parsed = parse_registry(f"{scheme}{host}{slash}")
+    assert (parsed.host, parsed.account_id, parsed.region) == (host, account, region)

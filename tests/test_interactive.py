@@ -1,0 +1,83 @@
+"""The interactive sign-in in a real pseudo-terminal (pexpect): device code, approval, Ctrl-C, MFA prompt."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import pexpect
+from tests.conftest import use_config
+from tests.test_login import ALICE_ENV, USER, urlopen_post
+
+
+def spawn(*args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
+    full = {**os.environ, "TERM": "xterm", "BROWSER": "true", **(env or {})}
+    full.pop("CI", None)
+    return pexpect.spawn(sys.executable, ["-m", "atmos_auth", *args], env=full, encoding="utf-8", timeout=30,
+                         dimensions=(40, 160))
+
+
+def test_device_flow_in_a_terminal_shows_code_and_completes_on_approval(emu) -> None:
+    use_config("quick-start")
+    emu.world.auto_approve = False
+    child = spawn("auth", "login", "dev-admin", "--no-browser", "--no-integrations")
+    child.expect(r"Code: \S*([B-Z]{4}-[B-Z]{4})")
+    code = child.match.group(1)
+    child.expect("/device\\?user_code=" + code)
+    time.sleep(0.3)
+    urlopen_post(emu, "/_emulator/device/approve", {"user_code": code})
+    child.expect("Authenticated dev-admin")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_ctrl_c_aborts_cleanly_with_exit_130(emu, isolated_home) -> None:
+    use_config("quick-start")
+    emu.world.auto_approve = False
+    child = spawn("auth", "login", "dev-admin", "--no-browser")
+    child.expect("Code:")
+    time.sleep(0.5)
+    child.sendintr()
+    child.expect("Interrupted")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in (child.before or "")
+    # nothing half-written: no SSO session and no AWS files
+    assert not list((isolated_home / ".cache/atmos/aws-sso").glob("*.json"))
+    assert not (isolated_home / ".config/atmos/aws").exists()
+
+
+def test_mfa_code_is_prompted_in_a_terminal(emu) -> None:
+    use_config(USER)
+    child = spawn("auth", "login", "alice", env=ALICE_ENV)
+    child.expect("MFA code for arn:aws:iam::123456789012:mfa/alice")
+    child.sendline("123456")
+    child.expect("Authenticated alice")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_user_configure_stores_keys_from_hidden_prompts(emu) -> None:
+    use_config(USER.replace("        access_key_id: !env ALICE_KEY\n        secret_access_key: !env ALICE_SECRET\n", ""))
+    child = spawn("auth", "user", "configure", "alice")
+    child.expect("access key ID")
+    child.sendline(ALICE_ENV["ALICE_KEY"])
+    child.expect("secret access key")
+    child.sendline(ALICE_ENV["ALICE_SECRET"])
+    child.expect("MFA device ARN")
+    child.sendline("")
+    child.expect("Stored the keys of alice")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert ALICE_ENV["ALICE_SECRET"] not in (child.before or "")
+    from tests.conftest import run_atmos
+
+    ok = run_atmos("auth", "login", "alice", env={"ATMOS_MFA_CODE": "123456"})
+    assert ok.returncode == 0, ok.stderr
+
+
