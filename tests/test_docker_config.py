@@ -154,11 +154,14 @@ def test_creds_store_helper_receives_the_token(tmp_path: Path, monkeypatch) -> N
     stored = config.store([DockerLogin(HOST, "AWS", "via-helper")])
     assert stored[0].store == "docker-credential-testfile"
     assert json.loads(store.read_text())[HOST] == {"Username": "AWS", "Secret": "via-helper"}
-    assert json.loads(config.path.read_text())["auths"][HOST] == {}  # placeholder, as docker login leaves it
+    data = json.loads(config.path.read_text())
+    assert data["auths"][HOST] == {}  # placeholder, as docker login leaves it
+    assert data["credHelpers"] == {HOST: "testfile"} and stored[0].pinned  # for skopeo/podman too
     from atmos_auth.docker_config import fingerprint
 
-    assert config.remove(HOST, stored[0].store, fingerprint("AWS", "via-helper"))
+    assert config.remove(HOST, stored[0].store, fingerprint("AWS", "via-helper"), pinned=True)
     assert HOST not in json.loads(store.read_text())
+    assert json.loads(config.path.read_text()) == {"credsStore": "testfile", "auths": {}, "credHelpers": {}}
 
 
 def test_missing_helper_routes_the_host_to_the_file(tmp_path: Path) -> None:

@@ -40,6 +40,8 @@ class Stored:
     host: str
     store: str  # "config.json" or "docker-credential-<name>"
     note: str | None = None
+    #: True when we added credHelpers[host] (logout removes it again).
+    pinned: bool = False
 
 
 def fingerprint(username: str, password: str) -> str:
@@ -107,7 +109,14 @@ class DockerConfig:
                         {"ServerURL": login.host, "Username": login.username, "Secret": login.password}))
                     entry = auths.setdefault(login.host, {})
                     entry.pop("auth", None)  # Docker keeps only a placeholder here when a helper holds it
-                    results.append(Stored(login.host, f"docker-credential-{helper}"))
+                    helpers = data.setdefault("credHelpers", {})
+                    pinned = login.host not in helpers
+                    if pinned:
+                        # containers/image tools (skopeo, podman, buildah) ignore credsStore but honour
+                        # credHelpers: naming the same helper for this host changes nothing for Docker.
+                        helpers[login.host] = helper
+                        note = f"pinned credHelpers[{login.host}] = {helper!r} so skopeo and podman find it too"
+                    results.append(Stored(login.host, f"docker-credential-{helper}", note, pinned))
                     continue
                 if helper:
                     # The helper Docker would ask is not installed: route this host to the file store.
@@ -119,7 +128,7 @@ class DockerConfig:
             self._write(data)
         return results
 
-    def remove(self, host: str, store: str, expected: str) -> bool:
+    def remove(self, host: str, store: str, expected: str, pinned: bool = False) -> bool:
         """Remove `host`'s credentials only while they are still the ones we wrote (`expected` fingerprint)."""
         with locked(self.lock):
             if not self.target.exists():
@@ -143,6 +152,9 @@ class DockerConfig:
                 if fingerprint(found.get("Username", ""), found.get("Secret", "")) != expected:
                     return False
                 _helper_call(helper, "erase", host)
+                helpers = data.get("credHelpers") or {}
+                if pinned and helpers.get(host) == helper:
+                    del helpers[host]
             if isinstance(entry, dict) and not entry:
                 del auths[host]
             self._write(data)

@@ -100,7 +100,8 @@ def login(credentials: Credentials, targets: list[Target], identity: str | None,
     DockerState().record([
         WrittenLogin(config=str(docker.path), host=t.registry.host, store=stored[t.registry.host].store,
                      fingerprint=fingerprint(v[0], v[1]), identity=identity, integration=t.integration,
-                     expires_at=v[2].isoformat() if v[2] else None) for t, v in good])
+                     expires_at=v[2].isoformat() if v[2] else None, pinned=stored[t.registry.host].pinned)
+        for t, v in good])
     results = []
     for target in targets:
         if target.registry.host in reused:

@@ -32,7 +32,8 @@ def cleanup(identities: set[str] | None, dry_run: bool = False) -> list[WrittenL
         return entries
     removed = []
     for entry in entries:
-        if DockerConfig(Path(entry.config).parent).remove(entry.host, entry.store, entry.fingerprint):
+        if DockerConfig(Path(entry.config).parent).remove(entry.host, entry.store, entry.fingerprint,
+                                                         entry.pinned):
             removed.append(entry)
     DockerState().forget(entries)
     return removed

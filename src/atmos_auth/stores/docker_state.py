@@ -19,6 +19,7 @@ class WrittenLogin:
     identity: str | None
     integration: str | None
     expires_at: str | None
+    pinned: bool = False
 
     @property
     def key(self) -> str:

@@ -1,0 +1,34 @@
+# make demo  - the spec's ECR login end to end on the embedded emulator (and a local registry when root)
+# make test  - the whole test suite (creates .venv, installs what it needs)
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint bench system-deps clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip
+	@$(PY) -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+# Debian packages for the end-to-end tests and the demo (a real registry and client); root only.
+system-deps:
+	@bash scripts/system-deps.sh
+
+test: $(STAMP) system-deps
+	@$(PY) -m pytest -q -p no:cacheprovider
+
+lint: $(STAMP)
+	@$(VENV)/bin/ruff check src tests bench scripts
+
+demo: $(STAMP) system-deps
+	@$(PY) scripts/demo.py
+
+bench: $(STAMP)
+	@$(PY) bench/ecr_regions.py
+	@$(PY) bench/startup.py
+
+clean:
+	rm -rf $(VENV) .demo
