@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import login_env, run_atmos, use_config
-from tests.e2e.registry import LocalRegistries, can_run, oci_image
 from tests.test_docker_config import write_helper
+
+from atmos_auth.emulator.registry import LocalRegistries, can_run, oci_image
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(can_run() is not None, reason=f"e2e: {can_run()}")]
 

@@ -22,15 +22,17 @@ MODES = """give what to log in to:
 @click.option("-r", "--registry", "registries", multiple=True, metavar="HOST",
               help="Registry host, repeatable: {account_id}.dkr.ecr.{region}.amazonaws.com (any partition).")
 @click.option("--device-flow", is_flag=True, help="Allow a headless device flow if a sign-in is needed.")
+@click.option("--force", is_flag=True, help="Fetch new tokens even where config.json still holds a valid one.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @pass_app
 def ecr_login_command(app: App, integrations: tuple[str, ...], identity: str | None, registries: tuple[str, ...],
-                      device_flow: bool, fmt: str) -> None:
+                      device_flow: bool, force: bool, fmt: str) -> None:
     """Log Docker in to Amazon ECR; credentials go to $DOCKER_CONFIG/config.json (else ~/.docker).
 
     Integrations with `auto_provision: false` are logged in only this way. One
-    GetAuthorizationToken call is made per identity and region, regions in parallel. Exits 1 if
-    any registry failed.
+    GetAuthorizationToken call is made per identity and region, regions in parallel; a token this
+    tool wrote earlier is kept while more than 6 of its 12 hours are left (--force fetches anyway).
+    Exits 1 if any registry failed.
 
     \b
     Examples:
@@ -53,11 +55,11 @@ def ecr_login_command(app: App, integrations: tuple[str, ...], identity: str | N
 
         ui = TerminalInteraction(device_flow=device_flow)
     if registries:
-        results = ecr_login.by_registries(list(registries), app.config if identity else None, identity, ui)
+        results = ecr_login.by_registries(list(registries), app.config if identity else None, identity, ui, force)
     elif identity:
-        results = ecr_login.by_identity(app.config, identity, ui)
+        results = ecr_login.by_identity(app.config, identity, ui, force)
     else:
-        results = ecr_login.by_integrations(app.config, list(integrations), ui)
+        results = ecr_login.by_integrations(app.config, list(integrations), ui, force)
     if fmt == "json":
         output.as_json({"registries": [row for ident, r in results for row in registry_json([r], ident)]})
     else:

@@ -21,7 +21,8 @@ def _credentials(config: AuthConfig, identity: str, ui: Interaction | None):  # 
     return sign_in(config, identity, context(config, ui)).auth.credentials
 
 
-def by_integrations(config: AuthConfig, names: list[str], ui: Interaction | None) -> list[Result]:
+def by_integrations(config: AuthConfig, names: list[str], ui: Interaction | None,
+                    force: bool = False) -> list[Result]:
     chosen: dict[str, ecr.Config] = {}
     for name in names:
         entry = config.integrations.get(name)
@@ -38,27 +39,27 @@ def by_integrations(config: AuthConfig, names: list[str], ui: Interaction | None
     results: list[Result] = []
     for identity, entries in by_identity.items():
         creds = _credentials(config, identity, ui)
-        results += [(identity, r) for r in ecr.login(creds, ecr.targets_of(entries), identity)]
+        results += [(identity, r) for r in ecr.login(creds, ecr.targets_of(entries), identity, force)]
     order = {name: i for i, name in enumerate(names)}
     return sorted(results, key=lambda item: order.get(item[1].integration or "", 0))
 
 
-def by_identity(config: AuthConfig, identity: str, ui: Interaction | None) -> list[Result]:
+def by_identity(config: AuthConfig, identity: str, ui: Interaction | None, force: bool = False) -> list[Result]:
     identity = known_identity(config, identity)
     entries = {n: i for n, i in config.integrations_of(identity).items() if isinstance(i, ecr.Config)}
     if not entries:
         raise UsageError(f"identity {identity!r} has no aws/ecr integrations",
                          remedy="add one under auth.integrations with `via: {identity: " + identity + "}`")
     creds = _credentials(config, identity, ui)
-    return [(identity, r) for r in ecr.login(creds, ecr.targets_of(entries), identity)]
+    return [(identity, r) for r in ecr.login(creds, ecr.targets_of(entries), identity, force)]
 
 
 def by_registries(hosts: list[str], config: AuthConfig | None, identity: str | None,
-                  ui: Interaction | None) -> list[Result]:
+                  ui: Interaction | None, force: bool = False) -> list[Result]:
     targets = [ecr.Target(parse_registry(host)) for host in dict.fromkeys(hosts)]
     if identity and config is not None:
         identity = known_identity(config, identity)
         creds = _credentials(config, identity, ui)
     else:
         creds = ambient_credentials(targets[0].registry.region)
-    return [(identity, r) for r in ecr.login(creds, targets, identity)]
+    return [(identity, r) for r in ecr.login(creds, targets, identity, force)]

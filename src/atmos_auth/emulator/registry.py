@@ -1,4 +1,4 @@
-"""Real parts for end-to-end tests: Debian's docker-registry behind ECR hostnames, and skopeo as the client.
+"""Real parts for end-to-end tests and the demo: Debian's docker-registry behind ECR hostnames, skopeo as the client.
 
 ECR hostnames resolve to local addresses only inside `unshare -m` with a bind-mounted /etc/hosts, so
 nothing outside this process tree is affected. Each registry accepts the emulator's ECR password of
@@ -84,7 +84,7 @@ class LocalRegistries:
         """skopeo in a private mount namespace where the ECR hostnames point at our registries."""
         runtime = self.workdir / "runtime"
         runtime.mkdir(exist_ok=True)
-        full = {**os.environ, "SSL_CERT_FILE": str(self.cert), "XDG_RUNTIME_DIR": str(runtime), **(env or {})}
+        full = {**os.environ, **(env or {}), "SSL_CERT_FILE": str(self.cert), "XDG_RUNTIME_DIR": str(runtime)}
         full.pop("REGISTRY_AUTH_FILE", None)
         script = 'mount --bind "$0" /etc/hosts && exec skopeo --insecure-policy "$@"'
         return subprocess.run(["unshare", "-m", "sh", "-c", script, str(self.hosts), *args], env=full,
