@@ -18,7 +18,7 @@ KNOWN_REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1
 class Strict(BaseModel):
     """Base of every configuration model: unknown fields are errors, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _account_id(value: Any) -> str:

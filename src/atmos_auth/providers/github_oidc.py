@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Mapping
 from typing import Literal
 
@@ -42,6 +38,11 @@ class GithubOidcProvider:
         self.environ = os.environ if environ is None else environ
 
     def authenticate(self, source: Secret | None = None) -> Token:
+        import json  # lazily: only CI runs need an HTTP client here
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
         url = self.environ.get("ACTIONS_ID_TOKEN_REQUEST_URL")
         bearer = self.environ.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
         if not url or not bearer:
