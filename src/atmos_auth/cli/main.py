@@ -69,7 +69,14 @@ def _register() -> None:
 _register()
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    click.echo(f"{click.style('warning:', fg='yellow')} {message}", err=True)
+
+
 def main() -> None:
+    import warnings
+
+    warnings.showwarning = _show_warning
     try:
         cli(prog_name="atmos")
     except KeyboardInterrupt:  # raised outside a command (e.g. while parsing)

@@ -108,8 +108,12 @@ def open_store(configured: str = "system", path: str | None = None) -> Credentia
         return FileStore(folder)
     backend = _usable_keyring()
     if backend is None:
-        warnings.warn("no usable system keyring; keeping credentials in private files under "
-                      f"{folder} (set auth.keyring.type: file to silence this)", stacklevel=2)
+        marker = folder / ".fallback-noted"
+        if not marker.exists():  # say it once per machine, not on every command
+            warnings.warn("no usable system keyring; keeping credentials in private 0600 files under "
+                          f"{folder} (set auth.keyring.type: file to make this the choice)", stacklevel=2)
+            private_dir(folder)
+            marker.touch(mode=0o600)
         return FileStore(folder)
     return KeyringStore(backend)
 
