@@ -231,3 +231,62 @@ def test_parallel_calls_are_served_concurrently(emu) -> None:
     for t in threads:
         t.join()
     assert time.monotonic() - started < 1.0
+
+
+def test_fixture_file_and_fault_flag(tmp_path, monkeypatch) -> None:
+    import subprocess
+    import sys
+
+    fixture = tmp_path / "world.yaml"
+    fixture.write_text("""\
+accounts:
+  - {id: "444444444444", name: sandbox}
+permission_sets:
+  - {account: sandbox, name: Dev, ecr: ["444444444444"]}
+ttl: {ecr_token: 600}
+page_size: 5
+""")
+    proc = subprocess.Popen([sys.executable, "-m", "atmos_auth.emulator", "--fixture", str(fixture), "--auto-approve",
+                             "--fault", "ecr:GetAuthorizationToken=throttle:1"], stdout=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().strip()
+        monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+        oidc = boto3.client("sso-oidc", region_name="us-east-1")
+        reg = oidc.register_client(clientName="t", clientType="public")
+        auth = oidc.start_device_authorization(clientId=reg["clientId"], clientSecret=reg["clientSecret"],
+                                               startUrl=START_URL)
+        token = oidc.create_token(clientId=reg["clientId"], clientSecret=reg["clientSecret"],
+                                  grantType="urn:ietf:params:oauth:grant-type:device_code",
+                                  deviceCode=auth["deviceCode"])["accessToken"]
+        sso = boto3.client("sso", region_name="us-east-1")
+        assert [a["accountName"] for a in sso.list_accounts(accessToken=token)["accountList"]] == ["sandbox"]
+        rc = sso.get_role_credentials(accessToken=token, accountId="444444444444", roleName="Dev")["roleCredentials"]
+        ecr = boto3.client("ecr", region_name="eu-west-1", aws_access_key_id=rc["accessKeyId"],
+                           aws_secret_access_key=rc["secretAccessKey"], aws_session_token=rc["sessionToken"],
+                           config=NO_RETRY)
+        with pytest.raises(ClientError, match="Throttling"):
+            ecr.get_authorization_token()
+        data = ecr.get_authorization_token()["authorizationData"][0]
+        assert data["expiresAt"].timestamp() - time.time() <= 600
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_hang_fault_trips_the_client_timeout(emu) -> None:
+    from botocore.exceptions import ReadTimeoutError
+
+    control(emu, "/_emulator/faults", {"operation": "sts:GetCallerIdentity", "kind": "hang", "count": 1,
+                                       "seconds": 2})
+    sts = boto3.client("sts", region_name="us-east-1",
+                       config=Config(read_timeout=0.5, retries={"total_max_attempts": 1}), **ALICE)
+    with pytest.raises(ReadTimeoutError):
+        sts.get_caller_identity()
+
+
+def test_parse_fault_rejects_nonsense() -> None:
+    from atmos_auth.emulator.state import parse_fault
+
+    assert parse_fault("sso:GetRoleCredentials=error500:3").count == 3
+    with pytest.raises(ValueError, match="bad fault"):
+        parse_fault("ecr:GetAuthorizationToken=explode")

@@ -85,6 +85,8 @@ class PermissionSetIdentity:
         try:
             for page in portal.get_paginator("list_accounts").paginate(accessToken=token):
                 names.update({a["accountName"]: a["accountId"] for a in page["accountList"]})
+                if ref.name in names:  # no need to read the remaining pages
+                    break
         except Exception as exc:
             raise translate(exc, identity=self.name, step=self.name, action="sso:ListAccounts",
                             remedy=f"run `atmos auth login {self.name}`") from None

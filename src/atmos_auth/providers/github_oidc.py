@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import Field
@@ -12,7 +10,7 @@ from atmos_auth.config.model import ProviderConfig
 from atmos_auth.config.types import Region, Strict
 from atmos_auth.credentials import Secret, Token
 from atmos_auth.errors import AuthError, EndpointError
-from atmos_auth.providers.oidc_token import web_identity_token
+from atmos_auth.providers.oidc_token import CiTokenProvider, web_identity_token
 
 KIND = "github/oidc"
 
@@ -27,15 +25,8 @@ class Config(ProviderConfig):
     spec: Spec = Field(default_factory=Spec)
 
 
-class GithubOidcProvider:
+class GithubOidcProvider(CiTokenProvider):
     """Asks the Actions runtime for an ID token: GET $ACTIONS_ID_TOKEN_REQUEST_URL&audience=..."""
-
-    cacheable = False
-
-    def __init__(self, name: str, config: Config, environ: Mapping[str, str] | None = None) -> None:
-        self.name = name
-        self.config = config
-        self.environ = os.environ if environ is None else environ
 
     def authenticate(self, source: Secret | None = None) -> Token:
         import json  # lazily: only CI runs need an HTTP client here

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import Field
@@ -12,7 +10,7 @@ from atmos_auth.config.model import ProviderConfig
 from atmos_auth.config.types import Region, Strict
 from atmos_auth.credentials import Secret, Token
 from atmos_auth.errors import AuthError
-from atmos_auth.providers.oidc_token import web_identity_token
+from atmos_auth.providers.oidc_token import CiTokenProvider, web_identity_token
 
 KIND = "gitlab/oidc"
 
@@ -27,14 +25,7 @@ class Config(ProviderConfig):
     spec: Spec = Field(default_factory=Spec)
 
 
-class GitlabOidcProvider:
-    cacheable = False
-
-    def __init__(self, name: str, config: Config, environ: Mapping[str, str] | None = None) -> None:
-        self.name = name
-        self.config = config
-        self.environ = os.environ if environ is None else environ
-
+class GitlabOidcProvider(CiTokenProvider):
     def authenticate(self, source: Secret | None = None) -> Token:
         value = self.environ.get(self.config.spec.token_env, "").strip()
         if not value:
