@@ -21,19 +21,24 @@ class Authenticated:
 
 def authenticate(config: AuthConfig, identity: str, ctx: Context) -> Authenticated:
     steps = build_steps(config, identity, ctx)
+    start, value = _deepest_cached(steps)
     try:
-        value, ran = _run(steps)
+        value = _run(steps, start, value)
     except SessionExpired:
+        if start < 0:
+            raise
         # A cached session was revoked server-side (logout elsewhere, expired early): drop the cached
-        # steps (an SSO provider keeps its refresh token) and walk the chain once more.
+        # steps (an SSO provider keeps its refresh token) and walk the whole chain once more.
         for step in steps:
             for drop in ("forget", "invalidate"):
                 if hasattr(step, drop):
                     getattr(step, drop)()
-        value, ran = _run(steps, use_cache=False)
+        start, value = -1, None
+        value = _run(steps, start, value)
     if not isinstance(value, Credentials):
         raise AuthError("the chain ended without AWS credentials", identity=identity)
-    return Authenticated(identity=identity, chain=[s.name for s in steps], credentials=value, steps_run=ran)
+    return Authenticated(identity=identity, chain=[s.name for s in steps], credentials=value,
+                         steps_run=len(steps) - start - 1)
 
 
 def cached_credentials(config: AuthConfig, identity: str, ctx: Context) -> Credentials | None:
@@ -43,14 +48,16 @@ def cached_credentials(config: AuthConfig, identity: str, ctx: Context) -> Crede
     return hit if isinstance(hit, Credentials) else None
 
 
-def _run(steps: list[Step], use_cache: bool = True) -> tuple[Secret | None, int]:
-    start, value = -1, None
-    if use_cache:
-        for index in range(len(steps) - 1, -1, -1):
-            hit = steps[index].cached() if hasattr(steps[index], "cached") else None
-            if hit is not None:
-                start, value = index, hit
-                break
+def _deepest_cached(steps: list[Step]) -> tuple[int, Secret | None]:
+    """The last step with a fresh cached result, and that result ((-1, None) when there is none)."""
+    for index in range(len(steps) - 1, -1, -1):
+        hit = steps[index].cached() if hasattr(steps[index], "cached") else None
+        if hit is not None:
+            return index, hit
+    return -1, None
+
+
+def _run(steps: list[Step], start: int, value: Secret | None) -> Secret | None:
     for step in steps[start + 1:]:
         value = step.authenticate(value)
-    return value, len(steps) - start - 1
+    return value

@@ -41,6 +41,10 @@ class CachedStep:
             self.force = False  # forced once; later look-ups may use what we just stored
             return secret
 
+    def stored(self) -> bool:
+        """Whether anything is stored, fresh or not (logout removes stale entries too)."""
+        return self.store.get(self.key) is not None
+
     def forget(self) -> bool:
         return self.store.delete(self.key)
 

@@ -23,7 +23,7 @@ def logout(config: AuthConfig, *, identity: str | None = None, provider: str | N
         steps = build_steps(config, name, ctx)
         # An identity logout drops its own cached credentials; a wider one drops every step it covers.
         for step in steps if not identity else steps[-1:]:
-            if step.name in config.identities and hasattr(step, "forget") and step.cached() is not None:
+            if step.name in config.identities and hasattr(step, "stored") and step.stored():
                 report.append(f"cached credentials of {step.name}")
                 if not dry_run:
                     step.forget()

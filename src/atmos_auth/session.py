@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from atmos_auth.authenticate import Authenticated, authenticate
+from atmos_auth.authenticate import Authenticated, authenticate, cached_credentials
 from atmos_auth.chain import identity_region, root_provider
 from atmos_auth.config.model import AuthConfig
+from atmos_auth.credentials import Credentials
+from atmos_auth.errors import AtmosAuthError
 from atmos_auth.integrations.ecr import RegistryLogin
 from atmos_auth.interaction import Headless, Interaction
 from atmos_auth.steps import Context
 from atmos_auth.stores.aws_files import AwsFiles
 from atmos_auth.stores.credential_store import open_store
+from atmos_auth.stores.docker_state import WrittenLogin
 
 
 @dataclass
@@ -48,6 +51,32 @@ def login(config: AuthConfig, identity: str, ctx: Context, *, integrations: bool
     if integrations:
         outcome.registries = provision(config, identity, outcome.auth.credentials, force=ctx.force)
     return outcome
+
+
+@dataclass(frozen=True)
+class Whoami:
+    identity: str
+    arn: str
+    account: str
+    user_id: str
+    credentials: Credentials
+    ecr_logins: list[WrittenLogin]
+
+
+def whoami(config: AuthConfig, identity: str) -> Whoami:
+    """Who the identity's cached credentials are (sts:GetCallerIdentity); never signs in."""
+    from atmos_auth.aws import client, translate
+    from atmos_auth.integrations.hooks import written_by
+
+    creds = cached_credentials(config, identity, context(config))
+    if creds is None:
+        raise AtmosAuthError(f"not logged in as {identity!r} (no cached credentials with time left)",
+                             remedy=f"run `atmos auth login {identity}`")
+    try:
+        caller = client("sts", creds.region or "us-east-1", creds).get_caller_identity()
+    except Exception as exc:
+        raise translate(exc, identity=identity, step=identity, action="sts:GetCallerIdentity") from None
+    return Whoami(identity, caller["Arn"], caller["Account"], caller["UserId"], creds, written_by({identity}))
 
 
 def environment(config: AuthConfig, identity: str) -> dict[str, str]:

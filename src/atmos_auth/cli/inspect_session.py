@@ -10,7 +10,7 @@ import click
 from atmos_auth.cli import output
 from atmos_auth.cli.app import App, pass_app
 from atmos_auth.cli.identity_args import identity_arguments, pick_identity
-from atmos_auth.errors import AtmosAuthError, UsageError
+from atmos_auth.errors import UsageError
 
 
 @click.command("whoami")
@@ -27,40 +27,29 @@ def whoami_command(app: App, identity: str | None, identity_option: str | None, 
       atmos auth whoami dev-admin
       atmos auth whoami --format json | jq .arn
     """
-    from atmos_auth.authenticate import cached_credentials
-    from atmos_auth.aws import client, translate
-    from atmos_auth.credentials import utcnow
-    from atmos_auth.integrations.hooks import written_by
-    from atmos_auth.session import context
-    from atmos_auth.text import expires_in
-
-    name = pick_identity(app, identity, identity_option)
-    creds = cached_credentials(app.config, name, context(app.config))
-    if creds is None:
-        raise AtmosAuthError(f"not logged in as {name!r} (no cached credentials with time left)",
-                             remedy=f"run `atmos auth login {name}`")
-    try:
-        caller = client("sts", creds.region or "us-east-1", creds).get_caller_identity()
-    except Exception as exc:
-        raise translate(exc, identity=name, step=name, action="sts:GetCallerIdentity") from None
-    now = utcnow()
-    logins = written_by({name})
-    if fmt == "json":
-        output.as_json({"identity": name, "arn": caller["Arn"], "account": caller["Account"],
-                        "user_id": caller["UserId"], "region": creds.region,
-                        "expires_at": creds.expires_at.isoformat() if creds.expires_at else None,
-                        "ecr_logins": [{"host": e.host, "integration": e.integration, "store": e.store,
-                                        "docker_config": e.config, "expires_at": e.expires_at} for e in logins]})
-        return
-    output.ok(f"Logged in as {name}")
-    for label, value in (("Principal", caller["Arn"]), ("Account", caller["Account"]), ("Region", creds.region or "-"),
-                         ("Expires", f"in {expires_in(creds.expires_at, now)}")):
-        output.status(f"    {label:<9} {value}")
     from datetime import datetime
 
-    for e in logins:
+    from atmos_auth.credentials import utcnow
+    from atmos_auth.session import whoami
+    from atmos_auth.text import expires_in
+
+    me = whoami(app.config, pick_identity(app, identity, identity_option))
+    creds, now = me.credentials, utcnow()
+    if fmt == "json":
+        output.as_json({"identity": me.identity, "arn": me.arn, "account": me.account, "user_id": me.user_id,
+                        "region": creds.region,
+                        "expires_at": creds.expires_at.isoformat() if creds.expires_at else None,
+                        "ecr_logins": [{"host": e.host, "integration": e.integration, "store": e.store,
+                                        "docker_config": e.config, "expires_at": e.expires_at}
+                                       for e in me.ecr_logins]})
+        return
+    output.ok(f"Logged in as {me.identity}")
+    for label, value in (("Principal", me.arn), ("Account", me.account), ("Region", creds.region or "-"),
+                         ("Expires", f"in {expires_in(creds.expires_at, now)}" if creds.expires_at else "never")):
+        output.status(f"    {label:<9} {value}")
+    for e in me.ecr_logins:
         left = expires_in(datetime.fromisoformat(e.expires_at), now) if e.expires_at else "unknown"
-        output.status(f"    ECR       {e.host} ({'valid for ' + left if left != 'expired' else 'expired'})")
+        output.status(f"    ECR       {e.host} ({'expired' if left == 'expired' else 'valid for ' + left})")
 
 
 @click.command("env")
