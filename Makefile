@@ -22,6 +22,7 @@ test: $(STAMP) system-deps
 
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check src tests bench scripts
+	@$(VENV)/bin/mypy
 
 demo: $(STAMP) system-deps
 	@$(PY) scripts/demo.py

@@ -43,15 +43,16 @@ def authenticate(config: AuthConfig, identity: str, ctx: Context) -> Authenticat
 
 def cached_credentials(config: AuthConfig, identity: str, ctx: Context) -> Credentials | None:
     """The identity's own cached credentials, without any AWS call or prompt (for whoami and env)."""
-    last = build_steps(config, identity, ctx)[-1]
-    hit = last.cached() if hasattr(last, "cached") else None
+    look = getattr(build_steps(config, identity, ctx)[-1], "cached", None)
+    hit = look() if look is not None else None
     return hit if isinstance(hit, Credentials) else None
 
 
 def _deepest_cached(steps: list[Step]) -> tuple[int, Secret | None]:
     """The last step with a fresh cached result, and that result ((-1, None) when there is none)."""
     for index in range(len(steps) - 1, -1, -1):
-        hit = steps[index].cached() if hasattr(steps[index], "cached") else None
+        look = getattr(steps[index], "cached", None)
+        hit = look() if look is not None else None
         if hit is not None:
             return index, hit
     return -1, None

@@ -138,7 +138,7 @@ class DockerConfig:
             entry = auths.get(host)
             if store == INLINE:
                 current = _decode(entry.get("auth")) if isinstance(entry, dict) else None
-                if current is None or fingerprint(*current) != expected:
+                if current is None or fingerprint(*current) != expected or not isinstance(entry, dict):
                     return False
                 del entry["auth"]
             else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from atmos_auth.cache import CachedStep
 from atmos_auth.chain import chain_names
 from atmos_auth.config.model import AuthConfig
 from atmos_auth.integrations.hooks import cleanup
@@ -23,7 +24,7 @@ def logout(config: AuthConfig, *, identity: str | None = None, provider: str | N
         steps = build_steps(config, name, ctx)
         # An identity logout drops its own cached credentials; a wider one drops every step it covers.
         for step in steps if not identity else steps[-1:]:
-            if step.name in config.identities and hasattr(step, "stored") and step.stored():
+            if step.name in config.identities and isinstance(step, CachedStep) and step.stored():
                 report.append(f"cached credentials of {step.name}")
                 if not dry_run:
                     step.forget()
@@ -32,16 +33,16 @@ def logout(config: AuthConfig, *, identity: str | None = None, provider: str | N
             report.append(f"profile [{name}] in {files.credentials} and {files.config}")
             if not dry_run:
                 files.remove(name)
-    for entry in cleanup(set(identities), dry_run=dry_run):
-        report.append(f"Docker login {entry.host} in {entry.config} ({entry.store})")
+    for login in cleanup(set(identities), dry_run=dry_run):
+        report.append(f"Docker login {login.host} in {login.config} ({login.store})")
+    from atmos_auth.providers import sso
+
     for name in providers:
         entry = config.providers[name]
-        if entry.kind == "aws/iam-identity-center":
-            from atmos_auth.providers.sso import SsoProvider
-
-            sso = SsoProvider(name, entry, ctx.ui)  # type: ignore[arg-type]
-            if sso.cache.path.exists():
+        if isinstance(entry, sso.Config):
+            portal = sso.SsoProvider(name, entry, ctx.ui)
+            if portal.cache.path.exists():
                 report.append(f"SSO session of {name} ({entry.start_url}; also signed out at the portal)")
                 if not dry_run:
-                    sso.logout()
+                    portal.logout()
     return report

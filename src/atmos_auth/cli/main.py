@@ -14,7 +14,7 @@ from atmos_auth.errors import EXIT_INTERRUPTED, AtmosAuthError
 class _Group(click.Group):
     """Maps the library's error tree to messages and exit codes, once, for every command."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except AtmosAuthError as error:

@@ -101,9 +101,9 @@ class EmulatorApp:
             if name == "AssumeRoleWithWebIdentity":
                 return _xml(sts.envelope(name, sts.assume_role_with_web_identity(world, self.issuers, params))), None
             caller = authenticate(world, request, body)
-            handler = {"AssumeRole": sts.assume_role, "GetSessionToken": sts.get_session_token,
+            sts_handler = {"AssumeRole": sts.assume_role, "GetSessionToken": sts.get_session_token,
                        "GetCallerIdentity": sts.get_caller_identity}[name]
-            return _xml(sts.envelope(name, handler(world, caller, params))), caller.principal.arn
+            return _xml(sts.envelope(name, sts_handler(world, caller, params))), caller.principal.arn
         caller = authenticate(world, request, body)
         region = scope(request)[1] or "us-east-1"
         payload = json.loads(body or b"{}")

@@ -170,7 +170,7 @@ def get_role_credentials(world: World, token: str, args: dict[str, str]) -> dict
                           account=account, user_id=f"AROA{suffix.upper()}:user@example.com", grant=grant)
     issued = world.issue(principal, world.fixture.ttl["role_credentials"])
     return {"roleCredentials": {"accessKeyId": issued.access_key_id, "secretAccessKey": issued.secret_access_key,
-                                "sessionToken": issued.session_token, "expiration": int(issued.expires_at * 1000)}}
+                                "sessionToken": issued.session_token, "expiration": int((issued.expires_at or 0) * 1000)}}
 
 
 def logout(world: World, token: str) -> dict[str, Any]:

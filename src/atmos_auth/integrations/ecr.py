@@ -68,6 +68,9 @@ def targets_of(integrations: dict[str, Config]) -> list[Target]:
             for name, c in integrations.items()]
 
 
+#: (username, password, expiry) of one registry, or the reason it has none.
+Token = tuple[str, str, datetime | None]
+
 #: A token we wrote is reused while more than half of its 12 hours is left (as the ECR credential helper
 #: does): a second `atmos auth login` in CI then costs no AWS call, and a push never starts on a dying token.
 REUSE_WHILE_LEFT = timedelta(hours=6)
@@ -85,11 +88,11 @@ def login(credentials: Credentials, targets: list[Target], identity: str | None,
             continue
         r = target.registry
         groups.setdefault((r.region, r.fips, r.dualstack), []).append(target)
-    tokens: dict[str, tuple[str, str, datetime | None] | str] = {}
+    tokens: dict[str, Token | str] = {}
     with ThreadPoolExecutor(max_workers=max(1, min(len(groups), 16))) as pool:
         for result in pool.map(lambda item: _fetch(credentials, identity, *item), groups.items()):
             tokens.update(result)
-    good = [(t, tokens[t.registry.host]) for t in targets if isinstance(tokens.get(t.registry.host), tuple)]
+    good: list[tuple[Target, Token]] = [(t, v) for t in targets if isinstance(v := tokens.get(t.registry.host), tuple)]
     stored: dict[str, Any] = {}
     if good:
         try:
@@ -132,7 +135,7 @@ def _still_valid(docker: DockerConfig, targets: list[Target], identity: str | No
 
 
 def _fetch(credentials: Credentials, identity: str | None, group: tuple[str, bool, bool],
-           targets: list[Target]) -> dict[str, tuple[str, str, datetime | None] | str]:
+           targets: list[Target]) -> dict[str, Token | str]:
     region, fips, dualstack = group
     accounts = sorted({t.registry.account_id for t in targets})
     ecr = client("ecr", region, credentials, fips=fips, dualstack=dualstack)
@@ -141,7 +144,7 @@ def _fetch(credentials: Credentials, identity: str | None, group: tuple[str, boo
     except Exception as exc:
         if error_code(exc) in ("AccessDeniedException", "AccessDenied") and len(accounts) > 1:
             # One denied registry must not cost the others: ask again one account at a time.
-            result: dict[str, tuple[str, str, datetime | None] | str] = {}
+            result: dict[str, Token | str] = {}
             for account in accounts:
                 result.update(_fetch(credentials, identity, group,
                                      [t for t in targets if t.registry.account_id == account]))
@@ -151,7 +154,7 @@ def _fetch(credentials: Credentials, identity: str | None, group: tuple[str, boo
     return {t.registry.host: by_account[t.registry.account_id] for t in targets}
 
 
-def _tokens(ecr: Any, accounts: list[str]) -> dict[str, tuple[str, str, datetime | None]]:
+def _tokens(ecr: Any, accounts: list[str]) -> dict[str, Token]:
     data = ecr.get_authorization_token(registryIds=accounts)["authorizationData"]
     found = {}
     for entry, account in zip(data, accounts, strict=False):
