@@ -211,3 +211,14 @@ def test_ci_recipe_option_b(emu, example) -> None:
            "ACTIONS_ID_TOKEN_REQUEST_TOKEN": GITHUB_REQUEST_TOKEN, "CI": "true"}
     result = run_atmos("auth", "ecr-login", "ci/ecr", env=env)
     assert LINE.findall(result.stderr) == ["123456789012.dkr.ecr.us-east-2.amazonaws.com"]
+
+
+def test_expired_session_names_the_login_to_run(emu) -> None:
+    use_config("quick-start")
+    assert run_atmos("auth", "login", "dev-admin", "--no-integrations", env=login_env()).returncode == 0
+    for issued in emu.world.credentials.values():  # the role credentials expire early, server-side
+        if issued.session_token:
+            issued.expires_at = 0
+    result = run_atmos("auth", "ecr-login", "dev/ecr")
+    assert result.returncode == 1
+    assert "has expired: run `atmos auth login dev-admin`" in result.stderr

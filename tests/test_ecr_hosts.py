@@ -59,3 +59,20 @@ def test_built_hosts_round_trip(account, region, scheme, slash) -> None:
     host = registry_host(account, region)
     parsed = parse_registry(f"{scheme}{host}{slash}")
     assert (parsed.host, parsed.account_id, parsed.region) == (host, account, region)
+
+
+@pytest.mark.parametrize(("text", "endpoint"), [
+    ("123456789012.dkr.ecr.us-east-2.amazonaws.com", "https://api.ecr.us-east-2.amazonaws.com"),
+    ("123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com", "https://ecr-fips.us-gov-west-1.amazonaws.com"),
+    ("123456789012.dkr-ecr.us-west-2.on.aws", "https://ecr.us-west-2.api.aws"),
+    ("123456789012.dkr-ecr-fips.us-west-2.on.aws", "https://ecr-fips.us-west-2.api.aws"),
+    ("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn", "https://api.ecr.cn-north-1.amazonaws.com.cn"),
+    ("123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov", "https://api.ecr.us-iso-east-1.c2s.ic.gov"),
+])
+def test_the_api_endpoint_follows_the_registry_host(text, endpoint) -> None:
+    from atmos_auth import aws
+    from atmos_auth.credentials import Credentials
+
+    host = parse_registry(text)
+    client = aws.client("ecr", host.region, Credentials("AKIDEXAMPLE", "x"), fips=host.fips, dualstack=host.dualstack)
+    assert client.meta.endpoint_url == endpoint
