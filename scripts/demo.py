@@ -15,6 +15,10 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from atmos_auth.emulator.registry import LocalRegistries
 
 REPO = Path(__file__).resolve().parents[1]
 BOLD, DIM, RESET = ("\033[1m", "\033[2m", "\033[0m") if sys.stdout.isatty() else ("", "", "")
@@ -44,7 +48,9 @@ def main() -> int:
                ATMOS_KEYRING_TYPE="file", ATMOS_DEVICE_FLOW="1", NO_PROXY="127.0.0.1,localhost")
     emulator = subprocess.Popen([sys.executable, "-m", "atmos_auth.emulator", "--auto-approve"], env=env,
                                 stdout=subprocess.PIPE, text=True)
-    registries = None
+    from atmos_auth.emulator.registry import LocalRegistries
+
+    registries = LocalRegistries(work / "registry")
     try:
         url = emulator.stdout.readline().strip()  # type: ignore[union-attr]
         env["AWS_ENDPOINT_URL"] = url
@@ -64,33 +70,31 @@ def main() -> int:
         print(f"$ jq '.auths | keys' {home / '.docker/config.json'}")
         print(json.dumps(sorted(config["auths"]), indent=2))
         run(env, "auth", "whoami", "dev-admin")
-        registries = push_and_pull(env, work)
+        push_and_pull(env, work, registries)
         step("Log out: only what this tool wrote is removed")
         run(env, "auth", "logout", "--all")
         print(f"$ jq '.auths | keys'  ->  {sorted(json.loads((home / '.docker/config.json').read_text())['auths'])}")
         print(f"\n{BOLD}Demo finished.{RESET}")
         return 0
     finally:
-        if registries is not None:
-            registries.stop()
+        registries.stop()
         emulator.terminate()
         emulator.wait(timeout=10)
         os.chdir(REPO)
         shutil.rmtree(work, ignore_errors=True)
 
 
-def push_and_pull(env: dict[str, str], work: Path):  # noqa: ANN201
+def push_and_pull(env: dict[str, str], work: Path, registries: LocalRegistries) -> None:
     import urllib.request
 
-    from atmos_auth.emulator.registry import LocalRegistries, can_run, oci_image
+    from atmos_auth.emulator.registry import can_run, oci_image
 
     step("Push and pull with skopeo through a local registry answering for the ECR hostnames")
     if (why := can_run()) is not None:
         print(f"skipped: {why}")
-        return None
+        return
     hosts = {"333333333333": [f"333333333333.dkr.ecr.{r}.amazonaws.com" for r in ("us-east-1", "us-west-2")],
              "123456789012": ["123456789012.dkr.ecr.us-east-2.amazonaws.com"]}
-    registries = LocalRegistries(work / "registry")
     registries.certificate([h for names in hosts.values() for h in names])
     for account, names in hosts.items():
         with urllib.request.urlopen(f"{env['AWS_ENDPOINT_URL']}/_emulator/ecr-password/{account}") as answer:
@@ -104,7 +108,6 @@ def push_and_pull(env: dict[str, str], work: Path):  # noqa: ANN201
             print(f"{mark} skopeo {label} {host}/my-app:v1.0.0" + ("" if done.returncode == 0 else f": {done.stderr}"))
             if done.returncode != 0:
                 raise SystemExit("push/pull failed")
-    return registries
 
 
 if __name__ == "__main__":

@@ -137,7 +137,7 @@ class DockerConfig:
             auths = data.get("auths") or {}
             entry = auths.get(host)
             if store == INLINE:
-                current = _decode(entry.get("auth")) if isinstance(entry, dict) else None
+                current = decode_auth(entry.get("auth")) if isinstance(entry, dict) else None
                 if current is None or fingerprint(*current) != expected or not isinstance(entry, dict):
                     return False
                 del entry["auth"]
@@ -162,7 +162,7 @@ class DockerConfig:
 
     def inline_auth(self, host: str) -> tuple[str, str] | None:
         entry = (self.read().get("auths") or {}).get(host)
-        return _decode(entry.get("auth")) if isinstance(entry, dict) else None
+        return decode_auth(entry.get("auth")) if isinstance(entry, dict) else None
 
 
 def helper_for(data: dict[str, Any], host: str) -> str | None:
@@ -181,7 +181,7 @@ def _fold_scheme_duplicate(auths: dict[str, Any], host: str) -> None:
             auths[host] = merged
 
 
-def _decode(value: Any) -> tuple[str, str] | None:
+def decode_auth(value: Any) -> tuple[str, str] | None:
     try:
         user, _, password = base64.b64decode(value).decode().partition(":")
         return user, password

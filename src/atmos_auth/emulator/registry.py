@@ -56,7 +56,7 @@ class LocalRegistries:
     def serve(self, password: str, hostnames: list[str]) -> str:
         """Start one registry for these hostnames (one account: one password); return its address."""
         index = len(self._procs)
-        address = f"127.77.{self._base}.{index + 1}"
+        address = self._free_address()
         folder = self.workdir / f"registry-{index}"
         folder.mkdir()
         htpasswd = subprocess.run(["htpasswd", "-Bbn", "AWS", password], check=True, capture_output=True, text=True)
@@ -79,6 +79,20 @@ class LocalRegistries:
                     return address
             time.sleep(0.05)
         raise RuntimeError(f"docker-registry did not start on {address}:443")
+
+    def _free_address(self) -> str:
+        """A loopback address whose port 443 nobody holds (another run may have a registry up)."""
+        for third in range(self._base, self._base + 200):
+            for fourth in range(1 + len(self._procs), 250):
+                address = f"127.77.{third % 250}.{fourth}"
+                with socket.socket() as probe:
+                    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    try:
+                        probe.bind((address, 443))
+                    except OSError:
+                        continue
+                    return address
+        raise RuntimeError("no free loopback address for a registry")
 
     def skopeo(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         """skopeo in a private mount namespace where the ECR hostnames point at our registries."""

@@ -12,7 +12,7 @@ from atmos_auth.aws import client, error_code, translate
 from atmos_auth.config.model import IntegrationConfig
 from atmos_auth.config.types import AccountId, Region, Strict
 from atmos_auth.credentials import Credentials, utcnow
-from atmos_auth.docker_config import DockerConfig, DockerLogin, fingerprint
+from atmos_auth.docker_config import INLINE, DockerConfig, DockerLogin, Stored, decode_auth, fingerprint
 from atmos_auth.errors import DockerConfigError, IntegrationError
 from atmos_auth.integrations.ecr_hosts import RegistryHost, parse_registry, registry_host
 from atmos_auth.stores.docker_state import DockerState, WrittenLogin
@@ -68,8 +68,10 @@ def targets_of(integrations: dict[str, Config]) -> list[Target]:
             for name, c in integrations.items()]
 
 
-#: (username, password, expiry) of one registry, or the reason it has none.
-Token = tuple[str, str, datetime | None]
+#: What GetAuthorizationToken gives for one registry: (username, password, expiry).
+RegistryToken = tuple[str, str, datetime | None]
+#: A registry's token, or the reason it has none.
+Outcome = RegistryToken | str
 
 #: A token we wrote is reused while more than half of its 12 hours is left (as the ECR credential helper
 #: does): a second `atmos auth login` in CI then costs no AWS call, and a push never starts on a dying token.
@@ -82,60 +84,72 @@ def login(credentials: Credentials, targets: list[Target], identity: str | None,
     Docker config write for every registry that got a token. Results keep the order of `targets`."""
     docker = DockerConfig()
     reused = {} if force else _still_valid(docker, targets, identity)
-    groups: dict[tuple[str, bool, bool], list[Target]] = {}
-    for target in targets:
-        if target.registry.host in reused:
-            continue
-        r = target.registry
-        groups.setdefault((r.region, r.fips, r.dualstack), []).append(target)
-    tokens: dict[str, Token | str] = {}
-    with ThreadPoolExecutor(max_workers=max(1, min(len(groups), 16))) as pool:
-        for result in pool.map(lambda item: _fetch(credentials, identity, *item), groups.items()):
-            tokens.update(result)
-    good: list[tuple[Target, Token]] = [(t, v) for t in targets if isinstance(v := tokens.get(t.registry.host), tuple)]
-    stored: dict[str, Any] = {}
-    if good:
-        try:
-            stored = {s.host: s for s in docker.store([DockerLogin(t.registry.host, v[0], v[1]) for t, v in good])}
-        except DockerConfigError as exc:  # nothing was written: every registry of this call failed
-            tokens.update({t.registry.host: f"{exc.message}" for t, _ in good})
-            good = []
-    DockerState().record([
-        WrittenLogin(config=str(docker.path), host=t.registry.host, store=stored[t.registry.host].store,
-                     fingerprint=fingerprint(v[0], v[1]), identity=identity, integration=t.integration,
-                     expires_at=v[2].isoformat() if v[2] else None, pinned=stored[t.registry.host].pinned)
-        for t, v in good])
+    outcomes = _fetch_all(credentials, identity, [t for t in targets if t.registry.host not in reused])
+    stored = _store(docker, outcomes, identity, [t for t in targets if t.registry.host not in reused])
     results = []
     for target in targets:
-        if target.registry.host in reused:
-            results.append(reused[target.registry.host])
-            continue
-        value = tokens[target.registry.host]
-        if isinstance(value, str):
-            results.append(RegistryLogin(target.registry.host, target.integration, error=value))
+        host = target.registry.host
+        outcome = outcomes.get(host)
+        if host in reused:
+            results.append(reused[host])
+        elif isinstance(outcome, tuple):
+            results.append(RegistryLogin(host, target.integration, outcome[2], stored[host].store, stored[host].note))
         else:
-            s = stored[target.registry.host]
-            results.append(RegistryLogin(target.registry.host, target.integration, value[2], s.store, s.note))
+            results.append(RegistryLogin(host, target.integration, error=outcome))
     return results
+
+
+def _fetch_all(credentials: Credentials, identity: str | None, targets: list[Target]) -> dict[str, Outcome]:
+    groups: dict[tuple[str, bool, bool], list[Target]] = {}
+    for target in targets:
+        r = target.registry
+        groups.setdefault((r.region, r.fips, r.dualstack), []).append(target)
+    outcomes: dict[str, Outcome] = {}
+    with ThreadPoolExecutor(max_workers=max(1, min(len(groups), 16))) as pool:
+        for result in pool.map(lambda item: _fetch(credentials, identity, *item), groups.items()):
+            outcomes.update(result)
+    return outcomes
+
+
+def _store(docker: DockerConfig, outcomes: dict[str, Outcome], identity: str | None,
+           targets: list[Target]) -> dict[str, Stored]:
+    """Write every token in one Docker config update and remember it; a write failure fails them all."""
+    good = {t.registry.host: (t, v) for t in targets if isinstance(v := outcomes.get(t.registry.host), tuple)}
+    if not good:
+        return {}
+    try:
+        stored = {s.host: s for s in docker.store([DockerLogin(h, v[0], v[1]) for h, (_, v) in good.items()])}
+    except DockerConfigError as exc:
+        outcomes.update({host: exc.message for host in good})
+        return {}
+    DockerState().record([
+        WrittenLogin(config=str(docker.path), host=host, store=stored[host].store, fingerprint=fingerprint(v[0], v[1]),
+                     identity=identity, integration=t.integration, expires_at=v[2].isoformat() if v[2] else None,
+                     pinned=stored[host].pinned)
+        for host, (t, v) in good.items()])
+    return stored
 
 
 def _still_valid(docker: DockerConfig, targets: list[Target], identity: str | None) -> dict[str, RegistryLogin]:
     """Registries whose config.json entry is still the token we wrote for this identity, with time left."""
     written = {e.host: e for e in DockerState().all() if e.config == str(docker.path) and e.identity == identity}
+    if not any(t.registry.host in written for t in targets):
+        return {}
+    auths = docker.read().get("auths") or {}
     found = {}
     for target in targets:
         entry = written.get(target.registry.host)
-        if entry is None or entry.store != "config.json" or not entry.expires_at:
+        if entry is None or entry.store != INLINE or not entry.expires_at:
             continue
         expires = datetime.fromisoformat(entry.expires_at)
-        current = docker.inline_auth(entry.host)
+        current = decode_auth((auths.get(entry.host) or {}).get("auth"))
         if expires - utcnow() > REUSE_WHILE_LEFT and current and fingerprint(*current) == entry.fingerprint:
             found[entry.host] = RegistryLogin(entry.host, target.integration, expires, entry.store, reused=True)
     return found
 
 
 def _fetch(credentials: Credentials, identity: str | None, group: tuple[str, bool, bool],
-           targets: list[Target]) -> dict[str, Token | str]:
+           targets: list[Target]) -> dict[str, Outcome]:
     region, fips, dualstack = group
     accounts = sorted({t.registry.account_id for t in targets})
     ecr = client("ecr", region, credentials, fips=fips, dualstack=dualstack)
@@ -144,7 +158,7 @@ def _fetch(credentials: Credentials, identity: str | None, group: tuple[str, boo
     except Exception as exc:
         if error_code(exc) in ("AccessDeniedException", "AccessDenied") and len(accounts) > 1:
             # One denied registry must not cost the others: ask again one account at a time.
-            result: dict[str, Token | str] = {}
+            result: dict[str, Outcome] = {}
             for account in accounts:
                 result.update(_fetch(credentials, identity, group,
                                      [t for t in targets if t.registry.account_id == account]))
@@ -154,7 +168,7 @@ def _fetch(credentials: Credentials, identity: str | None, group: tuple[str, boo
     return {t.registry.host: by_account[t.registry.account_id] for t in targets}
 
 
-def _tokens(ecr: Any, accounts: list[str]) -> dict[str, Token]:
+def _tokens(ecr: Any, accounts: list[str]) -> dict[str, RegistryToken]:
     data = ecr.get_authorization_token(registryIds=accounts)["authorizationData"]
     found = {}
     for entry, account in zip(data, accounts, strict=False):
