@@ -99,6 +99,16 @@ def test_registry_mode_uses_ambient_credentials_without_any_config(emu) -> None:
     assert public.returncode == 1 and "{account_id}.dkr.ecr.{region}.amazonaws.com" in public.stderr
 
 
+def test_the_spec_registry_example_literally(emu) -> None:
+    result = run_atmos("auth", "ecr-login", "--registry", "123456789012.dkr.ecr.us-east-2.amazonaws.com",
+                       "--registry", "987654321098.dkr.ecr.us-west-2.amazonaws.com", env=ALICE)
+    assert result.returncode == 0, result.stderr
+    assert LINE.findall(result.stderr) == ["123456789012.dkr.ecr.us-east-2.amazonaws.com",
+                                           "987654321098.dkr.ecr.us-west-2.amazonaws.com"]
+    none = run_atmos("auth", "ecr-login", "--registry", "123456789012.dkr.ecr.us-east-2.amazonaws.com")
+    assert none.returncode == 1 and "no AWS credentials found" in none.stderr
+
+
 def test_registry_mode_with_identity(emu) -> None:
     use_config("quick-start")
     result = run_atmos("auth", "ecr-login", "--identity", "dev-admin", "--registry",

@@ -45,7 +45,7 @@ users:
     secret_access_key: emulator-only-secret-for-alice-0000000000
     mfa_serial: arn:aws:iam::123456789012:mfa/alice
     mfa_code: "123456"
-    ecr: ["123456789012"]
+    ecr: ["123456789012", "987654321098"]   # the spec's two --registry examples
 eks_clusters:
   - {name: dev, account: "111111111111", region: us-east-2}
 ecr_regions: [us-east-1, us-east-2, us-west-2, eu-west-1]
