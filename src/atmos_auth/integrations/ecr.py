@@ -104,9 +104,12 @@ def _fetch_all(credentials: Credentials, identity: str | None, targets: list[Tar
     for target in targets:
         r = target.registry
         groups.setdefault((r.region, r.fips, r.dualstack), []).append(target)
+    # Clients are made here, one after another: botocore sessions are not thread-safe, clients are.
+    clients = {group: client("ecr", group[0], credentials, fips=group[1], dualstack=group[2]) for group in groups}
     outcomes: dict[str, Outcome] = {}
     with ThreadPoolExecutor(max_workers=max(1, min(len(groups), 16))) as pool:
-        for result in pool.map(lambda item: _fetch(credentials, identity, *item), groups.items()):
+        for result in pool.map(lambda item: _fetch(clients[item[0]], credentials, identity, item[0][0], item[1]),
+                               groups.items()):
             outcomes.update(result)
     return outcomes
 
@@ -148,11 +151,9 @@ def _still_valid(docker: DockerConfig, targets: list[Target], identity: str | No
     return found
 
 
-def _fetch(credentials: Credentials, identity: str | None, group: tuple[str, bool, bool],
+def _fetch(ecr: Any, credentials: Credentials, identity: str | None, region: str,
            targets: list[Target]) -> dict[str, Outcome]:
-    region, fips, dualstack = group
     accounts = sorted({t.registry.account_id for t in targets})
-    ecr = client("ecr", region, credentials, fips=fips, dualstack=dualstack)
     try:
         by_account = _tokens(ecr, accounts)
     except Exception as exc:
@@ -160,7 +161,7 @@ def _fetch(credentials: Credentials, identity: str | None, group: tuple[str, boo
             # One denied registry must not cost the others: ask again one account at a time.
             result: dict[str, Outcome] = {}
             for account in accounts:
-                result.update(_fetch(credentials, identity, group,
+                result.update(_fetch(ecr, credentials, identity, region,
                                      [t for t in targets if t.registry.account_id == account]))
             return result
         reason = _reason(exc, identity, credentials, accounts, region)
