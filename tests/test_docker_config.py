@@ -169,6 +169,29 @@ def test_missing_helper_routes_the_host_to_the_file(tmp_path: Path) -> None:
     config.path.write_text(json.dumps({"credsStore": "not-installed-helper"}))
     stored = config.store([DockerLogin(HOST, "AWS", "p")])
     data = json.loads(config.path.read_text())
-    assert stored[0].store == "config.json" and "not installed" in (stored[0].note or "")
+    assert stored[0].store == "config.json" and "not installed" in (stored[0].note or "") and stored[0].pinned
     assert data["credHelpers"][HOST] == "" and data["credsStore"] == "not-installed-helper"
     assert config.inline_auth(HOST) == ("AWS", "p")
+    from atmos_auth.docker_config import fingerprint
+
+    assert config.remove(HOST, "config.json", fingerprint("AWS", "p"), pinned=True)
+    assert json.loads(config.path.read_text()) == {"credsStore": "not-installed-helper", "auths": {},
+                                                   "credHelpers": {}}
+
+
+def test_no_empty_cred_helpers_key_is_added(tmp_path: Path) -> None:
+    config = DockerConfig(tmp_path)
+    config.store([DockerLogin(HOST, "AWS", "p")])
+    assert "credHelpers" not in json.loads(config.path.read_text())
+    config.path.write_text(json.dumps({"credHelpers": {}}))
+    config.store([DockerLogin(HOST, "AWS", "p")])
+    assert json.loads(config.path.read_text())["credHelpers"] == {}
+
+
+@pytest.mark.parametrize("broken", [{"credHelpers": []}, {"auths": {HOST: "text"}}])
+def test_malformed_sections_are_reported_not_overwritten(tmp_path: Path, broken) -> None:
+    config = DockerConfig(tmp_path)
+    config.path.write_text(json.dumps(broken))
+    with pytest.raises(DockerConfigError, match="must be an object"):
+        config.store([DockerLogin(HOST, "AWS", "p")])
+    assert json.loads(config.path.read_text()) == broken

@@ -173,8 +173,12 @@ def test_credentials_go_through_a_creds_store_helper(emu, tmp_path) -> None:
     host = "123456789012.dkr.ecr.us-east-2.amazonaws.com"
     assert json.loads(store.read_text())[host]["Username"] == "AWS"
     assert docker_auths()[host] == {}
+    again = run_atmos("auth", "login", "dev-admin", "--force", env=env)  # the pin is ours on later logins too
+    assert again.returncode == 0 and "pinned" not in again.stderr
     assert run_atmos("auth", "logout", "dev-admin", env=env).returncode == 0
     assert host not in json.loads(store.read_text())
+    assert json.loads((docker / "config.json").read_text()) == {"credsStore": "testfile", "auths": {},
+                                                                "credHelpers": {}}
 
 
 def test_invalid_docker_config_is_left_untouched(emu) -> None:

@@ -40,7 +40,7 @@ class Stored:
     host: str
     store: str  # "config.json" or "docker-credential-<name>"
     note: str | None = None
-    #: True when we added credHelpers[host] (logout removes it again).
+    #: True when we set credHelpers[host] (to the helper, or "" for the file); logout removes it again.
     pinned: bool = False
 
 
@@ -97,10 +97,16 @@ class DockerConfig:
         results = []
         with locked(self.lock):
             data = self.read()
+            had_helpers = "credHelpers" in data
             auths = data.setdefault("auths", {})
-            if not isinstance(auths, dict):
-                raise DockerConfigError(f'{self.path}: "auths" must be an object; it was left untouched')
+            helpers = data.setdefault("credHelpers", {})
+            for key, value in (("auths", auths), ("credHelpers", helpers)):
+                if not isinstance(value, dict):
+                    raise DockerConfigError(f'{self.path}: "{key}" must be an object; it was left untouched')
             for login in logins:
+                if not isinstance(auths.get(login.host, {}), dict):
+                    raise DockerConfigError(f'{self.path}: auths["{login.host}"] must be an object; '
+                                            "it was left untouched")
                 _fold_scheme_duplicate(auths, login.host)
                 helper = helper_for(data, login.host)
                 note = None
@@ -109,7 +115,6 @@ class DockerConfig:
                         {"ServerURL": login.host, "Username": login.username, "Secret": login.password}))
                     entry = auths.setdefault(login.host, {})
                     entry.pop("auth", None)  # Docker keeps only a placeholder here when a helper holds it
-                    helpers = data.setdefault("credHelpers", {})
                     pinned = login.host not in helpers
                     if pinned:
                         # containers/image tools (skopeo, podman, buildah) ignore credsStore but honour
@@ -120,11 +125,13 @@ class DockerConfig:
                     continue
                 if helper:
                     # The helper Docker would ask is not installed: route this host to the file store.
-                    data.setdefault("credHelpers", {})[login.host] = ""
+                    helpers[login.host] = ""
                     note = f"docker-credential-{helper} is not installed; set credHelpers[{login.host}] to \"\""
                 entry = auths.setdefault(login.host, {})
                 entry["auth"] = base64.b64encode(f"{login.username}:{login.password}".encode()).decode()
-                results.append(Stored(login.host, INLINE, note))
+                results.append(Stored(login.host, INLINE, note, pinned=bool(helper)))
+            if not helpers and not had_helpers:
+                del data["credHelpers"]  # do not add an empty key to a file that had none
             self._write(data)
         return results
 
@@ -152,9 +159,10 @@ class DockerConfig:
                 if fingerprint(found.get("Username", ""), found.get("Secret", "")) != expected:
                     return False
                 _helper_call(helper, "erase", host)
-                helpers = data.get("credHelpers") or {}
-                if pinned and helpers.get(host) == helper:
-                    del helpers[host]
+            helpers = data.get("credHelpers")
+            pin = "" if store == INLINE else store.removeprefix("docker-credential-")
+            if pinned and isinstance(helpers, dict) and helpers.get(host) == pin:
+                del helpers[host]  # the routing we added goes with the credentials
             if isinstance(entry, dict) and not entry:
                 del auths[host]
             self._write(data)

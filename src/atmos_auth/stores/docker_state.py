@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from atmos_auth.stores import paths
@@ -43,7 +43,11 @@ class DockerState:
     def record(self, written: list[WrittenLogin]) -> None:
         with locked(self.path):
             keep = {e.key: e for e in self.all()}
-            keep.update({e.key: e for e in written})
+            for entry in written:
+                old = keep.get(entry.key)
+                if old is not None and old.pinned and old.store == entry.store and not entry.pinned:
+                    entry = replace(entry, pinned=True)  # we set that credHelpers entry on an earlier login
+                keep[entry.key] = entry
             self._save(list(keep.values()))
 
     def forget(self, gone: list[WrittenLogin]) -> None:
