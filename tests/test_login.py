@@ -156,10 +156,13 @@ def test_concurrent_logins_share_one_device_flow(emu) -> None:
     time.sleep(1.0)  # give the others time to (not) start their own flow
     assert len([d for d in emu.world.devices.values() if d.status == "pending"]) == 1
     urlopen_post(emu, "/_emulator/device/approve", {"user_code": code})
+    errors = []
     for proc in procs:
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
+        errors.append(err)
     assert calls(emu, "sso-oidc:StartDeviceAuthorization") == ["sso-oidc:StartDeviceAuthorization"]
+    assert sum("Another atmos process is signing in" in err for err in errors) == 2
 
 
 def test_three_step_chain_with_external_id(emu) -> None:

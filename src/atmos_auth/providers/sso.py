@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import field_validator
 
-from atmos_auth.aws import client
+from atmos_auth.aws import client, error_code, translate
 from atmos_auth.config.model import ProviderConfig
 from atmos_auth.config.types import Region, Session
 from atmos_auth.credentials import Secret, Token, utcnow
@@ -54,7 +54,9 @@ class SsoProvider:
         return token if token and token.fresh() else None
 
     def authenticate(self, source: Secret | None = None) -> Token:
-        with locked(self.cache.path):
+        waiting = lambda: self.ui.notice(  # noqa: E731
+            f"Another atmos process is signing in to {self.config.start_url}; waiting for it…")
+        with locked(self.cache.path, on_wait=waiting):
             # Whoever held the lock may have signed in already: then there is nothing left to do.
             if (hit := self.cached()) is not None:
                 return hit
@@ -79,8 +81,10 @@ class SsoProvider:
         try:
             return oidc.create_token(clientId=session.client_id, clientSecret=session.client_secret,  # type: ignore[attr-defined]
                                      grantType="refresh_token", refreshToken=session.refresh_token)
-        except Exception:  # an invalid refresh token or registration: fall back to the device flow
-            session.refresh_token = None
+        except Exception as exc:
+            if error_code(exc) is None:  # unreachable endpoint and the like: say so, do not start a flow
+                raise translate(exc, identity=None, step=self.name, action="sso-oidc:CreateToken (refresh)") from None
+            session.refresh_token = None  # refused (expired, revoked): fall back to the device flow
             return None
 
     def _store(self, session: SsoSession, token: dict) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -45,14 +45,32 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
             os.close(dir_fd)
 
 
+#: How long to wait quietly before telling the person that another process holds the lock.
+QUIET_WAIT_SECONDS = 1.0
+
+
 @contextlib.contextmanager
-def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
-    """An exclusive cross-process lock on `<path>.lock` (released even if the process dies)."""
+def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS,
+           on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """An exclusive cross-process lock on `<path>.lock` (released even if the process dies).
+
+    `on_wait` is called once if the lock is not free within QUIET_WAIT_SECONDS.
+    """
     private_dir(path.parent)
     lock = FileLock(str(path) + ".lock", timeout=timeout)
     try:
-        with lock:
-            yield
+        if on_wait is None:
+            lock.acquire()
+        else:
+            try:
+                lock.acquire(timeout=QUIET_WAIT_SECONDS)
+            except Timeout:
+                on_wait()
+                lock.acquire()
     except Timeout:
         raise AtmosAuthError(f"timed out after {timeout:.0f}s waiting for the lock {path}.lock",
                              remedy="another atmos process holds it; wait for it or end it") from None
+    try:
+        yield
+    finally:
+        lock.release()
