@@ -195,3 +195,9 @@ def test_malformed_sections_are_reported_not_overwritten(tmp_path: Path, broken)
     with pytest.raises(DockerConfigError, match="must be an object"):
         config.store([DockerLogin(HOST, "AWS", "p")])
     assert json.loads(config.path.read_text()) == broken
+
+
+def test_a_host_in_docker_auth_config_is_pointed_out(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("DOCKER_AUTH_CONFIG", json.dumps({"auths": {f"https://{HOST}": {"auth": "eDp5"}}}))
+    stored = DockerConfig(tmp_path).store([DockerLogin(HOST, "AWS", "p")])
+    assert "DOCKER_AUTH_CONFIG also has" in (stored[0].note or "")

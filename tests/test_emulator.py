@@ -290,3 +290,24 @@ def test_parse_fault_rejects_nonsense() -> None:
     assert parse_fault("sso:GetRoleCredentials=error500:3").count == 3
     with pytest.raises(ValueError, match="bad fault"):
         parse_fault("ecr:GetAuthorizationToken=explode")
+
+
+def test_list_account_roles_is_paginated(emu) -> None:
+    oidc, reg, auth = device_flow(emu)
+    token = oidc.create_token(clientId=reg["clientId"], clientSecret=reg["clientSecret"],
+                              grantType="urn:ietf:params:oauth:grant-type:device_code",
+                              deviceCode=auth["deviceCode"])["accessToken"]
+    sso = boto3.client("sso", region_name="us-east-1")
+    emu.world.fixture.permission_sets[("111111111111", "ReadOnly")] = emu.world.fixture.permission_sets[
+        ("111111111111", "AdministratorAccess")]
+    emu.world.fixture.permission_sets[("111111111111", "Billing")] = emu.world.fixture.permission_sets[
+        ("111111111111", "AdministratorAccess")]
+    try:
+        first = sso.list_account_roles(accessToken=token, accountId="111111111111")
+        assert len(first["roleList"]) == 2 and "nextToken" in first
+        pages = sso.get_paginator("list_account_roles").paginate(accessToken=token, accountId="111111111111")
+        assert sorted(r["roleName"] for p in pages for r in p["roleList"]) == ["AdministratorAccess", "Billing",
+                                                                                 "ReadOnly"]
+    finally:
+        del emu.world.fixture.permission_sets[("111111111111", "ReadOnly")]
+        del emu.world.fixture.permission_sets[("111111111111", "Billing")]

@@ -12,8 +12,9 @@ from tests.test_login import ALICE_ENV, USER, urlopen_post
 
 
 def spawn(*args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
-    full = {**os.environ, "TERM": "xterm", "BROWSER": "true", **(env or {})}
+    full = {**os.environ, "TERM": "xterm", "BROWSER": "true"}
     full.pop("CI", None)
+    full.update(env or {})
     return pexpect.spawn(sys.executable, ["-m", "atmos_auth", *args], env=full, encoding="utf-8", timeout=30,
                          dimensions=(40, 160))
 
@@ -81,3 +82,27 @@ def test_user_configure_stores_keys_from_hidden_prompts(emu) -> None:
     assert ok.returncode == 0, ok.stderr
 
 
+
+
+def _browser(tmp_path):
+    opened = tmp_path / "opened.txt"
+    script = tmp_path / "browser.sh"
+    script.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
+    script.chmod(0o755)
+    return f"{script} %s", opened
+
+
+def test_browser_opens_on_a_terminal_but_not_in_ci_or_with_no_browser(emu, tmp_path) -> None:
+    use_config("quick-start")
+    browser, opened = _browser(tmp_path)
+    for extra, env, expected in (([], {}, True), (["--no-browser"], {}, False), ([], {"CI": "true"}, False)):
+        emu.world.auto_approve = True
+        child = spawn("auth", "login", "dev-admin", "--force", "--no-integrations", *extra,
+                      env={"BROWSER": browser, **env, "XDG_CACHE_HOME": str(tmp_path / f"c{len(extra)}{len(env)}")})
+        child.expect("Authenticated dev-admin")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+        seen = opened.read_text() if opened.exists() else ""
+        assert ("/device?user_code=" in seen) == expected, (extra, env, seen)
+        opened.unlink(missing_ok=True)

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -133,7 +134,10 @@ class DockerConfig:
             if not helpers and not had_helpers:
                 del data["credHelpers"]  # do not add an empty key to a file that had none
             self._write(data)
-        return results
+        shadowed = _env_auth_hosts()
+        return [Stored(s.host, s.store, _join(s.note, f"DOCKER_AUTH_CONFIG also has {s.host}, and Docker reads it "
+                                                     "first") if s.host in shadowed else s.note, s.pinned)
+                for s in results]
 
     def remove(self, host: str, store: str, expected: str, pinned: bool = False) -> bool:
         """Remove `host`'s credentials only while they are still the ones we wrote (`expected` fingerprint)."""
@@ -171,6 +175,19 @@ class DockerConfig:
     def inline_auth(self, host: str) -> tuple[str, str] | None:
         entry = (self.read().get("auths") or {}).get(host)
         return decode_auth(entry.get("auth")) if isinstance(entry, dict) else None
+
+
+def _env_auth_hosts() -> set[str]:
+    """Hosts in $DOCKER_AUTH_CONFIG, which recent Docker CLIs consult before config.json."""
+    try:
+        auths = json.loads(os.environ.get("DOCKER_AUTH_CONFIG") or "{}").get("auths") or {}
+    except (ValueError, AttributeError):
+        return set()
+    return {re.sub(r"^https?://", "", key).rstrip("/") for key in auths} if isinstance(auths, dict) else set()
+
+
+def _join(*notes: str | None) -> str | None:
+    return "; ".join(n for n in notes if n) or None
 
 
 def helper_for(data: dict[str, Any], host: str) -> str | None:
