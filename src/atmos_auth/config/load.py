@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from atmos_auth.config.model import AuthConfig, AuthSection, IdentityConfig
+from atmos_auth.config.model import AuthConfig, AuthSection
 from atmos_auth.config.references import check_references
 from atmos_auth.config.yaml_source import YamlPath, YamlSource, read_yaml
 from atmos_auth.errors import ConfigError, ConfigInvalid
@@ -186,4 +186,4 @@ def _shown(value: Any) -> str:
     return f'"{value}"'
 
 
-__all__ = ["IdentityConfig", "candidate_paths", "find_config", "load_auth_config", "validate_source"]
+__all__ = ["candidate_paths", "find_config", "load_auth_config", "validate_source"]
