@@ -9,11 +9,10 @@ from typing import Protocol, runtime_checkable
 
 from atmos_auth.chain import chain_names
 from atmos_auth.config.model import AuthConfig
+from atmos_auth.config.references import OIDC_PROVIDER_KINDS
 from atmos_auth.credentials import Secret
 from atmos_auth.interaction import Headless, Interaction
 from atmos_auth.stores.credential_store import CredentialStore, MemoryStore
-
-OIDC_PROVIDER_KINDS = frozenset({"github/oidc", "gitlab/oidc"})
 
 
 @runtime_checkable

@@ -7,13 +7,7 @@ from typing import Any
 
 from atmos_auth.emulator.errors import ApiError
 from atmos_auth.emulator.state import Issued, World
-
-_PARTITION = (("cn-", "amazonaws.com.cn"), ("us-isob-", "sc2s.sgov.gov"), ("us-isof-", "csp.hci.ic.gov"),
-              ("eu-isoe-", "cloud.adc-e.uk"), ("us-iso-", "c2s.ic.gov"), ("eusc-", "amazonaws.eu"))
-
-
-def _suffix(region: str) -> str:
-    return next((s for p, s in _PARTITION if region.startswith(p)), "amazonaws.com")
+from atmos_auth.integrations.ecr_hosts import partition_suffix
 
 
 def token_for(world: World, account: str) -> str:
@@ -30,7 +24,7 @@ def get_authorization_token(world: World, caller: Issued, region: str, body: dic
     expires = world.now() + world.fixture.ttl["ecr_token"]
     return {"authorizationData": [
         {"authorizationToken": token_for(world, r), "expiresAt": expires,
-         "proxyEndpoint": f"https://{r}.dkr.ecr.{region}.{_suffix(region)}"} for r in registries]}
+         "proxyEndpoint": f"https://{r}.dkr.ecr.{region}.{partition_suffix(region)}"} for r in registries]}
 
 
 def get_public_authorization_token(world: World, caller: Issued, region: str) -> dict[str, Any]:
