@@ -10,6 +10,7 @@ from atmos_auth.config.model import AuthConfig
 from atmos_auth.errors import UsageError
 from atmos_auth.integrations import ecr
 from atmos_auth.integrations.ecr_hosts import parse_registry
+from atmos_auth.integrations.hooks import provision
 from atmos_auth.interaction import Interaction
 
 Result = tuple[str | None, ecr.RegistryLogin]
@@ -33,25 +34,25 @@ def by_integrations(config: AuthConfig, names: list[str], ui: Interaction | None
             raise UsageError(f'"{name}" is not an aws/ecr integration in {config.source}.{hint}',
                              remedy=f"aws/ecr integrations: {', '.join(ecr_names) or 'none'}")
         chosen[name] = entry
-    by_identity: dict[str, dict[str, ecr.Config]] = {}
+    by_identity: dict[str, list[str]] = {}
     for name, entry in chosen.items():
-        by_identity.setdefault(entry.via.identity, {})[name] = entry
+        by_identity.setdefault(entry.via.identity, []).append(name)
     results: list[Result] = []
-    for identity, entries in by_identity.items():
+    for identity, wanted in by_identity.items():
         creds = _credentials(config, identity, ui)
-        results += [(identity, r) for r in ecr.login(creds, ecr.targets_of(entries), identity, force)]
+        results += [(identity, r) for r in provision(config, identity, creds, names=wanted, auto_only=False,
+                                                     force=force)]
     order = {name: i for i, name in enumerate(names)}
     return sorted(results, key=lambda item: order.get(item[1].integration or "", 0))
 
 
 def by_identity(config: AuthConfig, identity: str, ui: Interaction | None, force: bool = False) -> list[Result]:
     identity = known_identity(config, identity)
-    entries = {n: i for n, i in config.integrations_of(identity).items() if isinstance(i, ecr.Config)}
-    if not entries:
+    if not any(isinstance(i, ecr.Config) for i in config.integrations_of(identity).values()):
         raise UsageError(f"identity {identity!r} has no aws/ecr integrations",
                          remedy="add one under auth.integrations with `via: {identity: " + identity + "}`")
     creds = _credentials(config, identity, ui)
-    return [(identity, r) for r in ecr.login(creds, ecr.targets_of(entries), identity, force)]
+    return [(identity, r) for r in provision(config, identity, creds, auto_only=False, force=force)]
 
 
 def by_registries(hosts: list[str], config: AuthConfig | None, identity: str | None,
