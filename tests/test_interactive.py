@@ -19,6 +19,13 @@ def spawn(*args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
                          dimensions=(40, 160))
 
 
+def exit_status(child: pexpect.spawn) -> int:
+    """Wait for the program to end and return its exit code (its last output stays in child.before)."""
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus
+
+
 def test_device_flow_in_a_terminal_shows_code_and_completes_on_approval(emu) -> None:
     use_config("quick-start")
     emu.world.auto_approve = False
@@ -29,9 +36,7 @@ def test_device_flow_in_a_terminal_shows_code_and_completes_on_approval(emu) -> 
     time.sleep(0.3)
     urlopen_post(emu, "/_emulator/device/approve", {"user_code": code})
     child.expect("Authenticated dev-admin")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
 
 
 def test_ctrl_c_aborts_cleanly_with_exit_130(emu, isolated_home) -> None:
@@ -42,9 +47,7 @@ def test_ctrl_c_aborts_cleanly_with_exit_130(emu, isolated_home) -> None:
     time.sleep(0.5)
     child.sendintr()
     child.expect("Interrupted")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    assert exit_status(child) == 130
     assert "Traceback" not in (child.before or "")
     # nothing half-written: no SSO session and no AWS files
     assert not list((isolated_home / ".cache/atmos/aws-sso").glob("*.json"))
@@ -57,9 +60,7 @@ def test_mfa_code_is_prompted_in_a_terminal(emu) -> None:
     child.expect("MFA code for arn:aws:iam::123456789012:mfa/alice")
     child.sendline("123456")
     child.expect("Authenticated alice")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
 
 
 def test_user_configure_stores_keys_from_hidden_prompts(emu) -> None:
@@ -72,9 +73,7 @@ def test_user_configure_stores_keys_from_hidden_prompts(emu) -> None:
     child.expect("MFA device ARN")
     child.sendline("")
     child.expect("Stored the keys of alice")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
     assert ALICE_ENV["ALICE_SECRET"] not in (child.before or "")
     from tests.conftest import run_atmos
 
@@ -100,9 +99,7 @@ def test_browser_opens_on_a_terminal_but_not_in_ci_or_with_no_browser(emu, tmp_p
         child = spawn("auth", "login", "dev-admin", "--force", "--no-integrations", *extra,
                       env={"BROWSER": browser, **env, "XDG_CACHE_HOME": str(tmp_path / f"c{len(extra)}{len(env)}")})
         child.expect("Authenticated dev-admin")
-        child.expect(pexpect.EOF)
-        child.close()
-        assert child.exitstatus == 0
+        assert exit_status(child) == 0
         seen = opened.read_text() if opened.exists() else ""
         assert ("/device?user_code=" in seen) == expected, (extra, env, seen)
         opened.unlink(missing_ok=True)
