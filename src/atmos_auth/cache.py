@@ -47,6 +47,3 @@ class CachedStep:
 
     def forget(self) -> bool:
         return self.store.delete(self.key)
-
-    def __getattr__(self, name: str) -> object:  # invalidate(), logout() of the wrapped step
-        return getattr(self.inner, name)

@@ -16,7 +16,6 @@ class Interaction(Protocol):
 
     def show_device_code(self, provider: str, user_code: str, url: str, complete_url: str) -> None: ...
     def waiting(self, message: str) -> contextlib.AbstractContextManager[None]: ...
-    def prompt_secret(self, label: str) -> str: ...
     def prompt(self, label: str) -> str: ...
     def notice(self, message: str) -> None: ...
 
@@ -32,10 +31,8 @@ class Headless:
     def waiting(self, message: str) -> Iterator[None]:
         yield
 
-    def prompt_secret(self, label: str) -> str:
+    def prompt(self, label: str) -> str:
         raise RuntimeError("no terminal to prompt on")
-
-    prompt = prompt_secret
 
     def notice(self, message: str) -> None:
         pass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 from atmos_auth.chain import chain_names
 from atmos_auth.config.model import AuthConfig
@@ -15,7 +15,6 @@ from atmos_auth.interaction import Headless, Interaction
 from atmos_auth.stores.credential_store import CredentialStore, MemoryStore
 
 
-@runtime_checkable
 class Step(Protocol):
     """Turns the previous step's output (None for a root) into this step's output."""
 

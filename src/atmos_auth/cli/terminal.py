@@ -47,9 +47,6 @@ class TerminalInteraction:
         with Console(stderr=True).status(message):
             yield
 
-    def prompt_secret(self, label: str) -> str:
-        return click.prompt(label, hide_input=True, err=True)
-
     def prompt(self, label: str) -> str:
         return click.prompt(label, err=True)
 
