@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from atmos_auth.docker_config import DockerConfig, DockerLogin
+from atmos_auth.docker_config import DockerConfig, DockerLogin, Stored, fingerprint
 from atmos_auth.errors import DockerConfigError
+from atmos_auth.stores.docker_state import WrittenLogin
 
 HOST = "123456789012.dkr.ecr.us-east-2.amazonaws.com"
 RICH = {
@@ -28,6 +29,12 @@ RICH = {
     "psFormat": "table {{.ID}}",
     "x-unknown-key": {"nested": [1, 2, 3]},
 }
+
+
+def recorded(stored: Stored, username: str, password: str) -> WrittenLogin:
+    """What login remembers of a stored login (what logout later removes)."""
+    return WrittenLogin(config="", host=stored.host, store=stored.store, fingerprint=fingerprint(username, password),
+                        identity=None, integration=None, expires_at=None, pinned=stored.pinned)
 
 
 def test_merge_keeps_every_other_key_and_field(tmp_path: Path) -> None:
@@ -67,7 +74,9 @@ def test_write_is_a_rename_not_a_rewrite(tmp_path: Path) -> None:
     before = config.path.stat().st_ino
     config.store([DockerLogin(HOST, "AWS", "p")])
     assert config.path.stat().st_ino != before
-    assert [p.name for p in config.folder.iterdir()] == ["config.json"]  # no temp or lock file left behind
+    # No temp file left behind; the lock is config.json.lock beside it, the one Atmos takes too.
+    assert sorted(p.name for p in config.folder.iterdir()) == ["config.json", "config.json.lock"]
+    assert stat.S_IMODE((config.folder / "config.json.lock").stat().st_mode) == 0o600
 
 
 @pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"auths": "nope"}'])
@@ -157,9 +166,7 @@ def test_creds_store_helper_receives_the_token(tmp_path: Path, monkeypatch) -> N
     data = json.loads(config.path.read_text())
     assert data["auths"][HOST] == {}  # placeholder, as docker login leaves it
     assert data["credHelpers"] == {HOST: "testfile"} and stored[0].pinned  # for skopeo/podman too
-    from atmos_auth.docker_config import fingerprint
-
-    assert config.remove(HOST, stored[0].store, fingerprint("AWS", "via-helper"), pinned=True)
+    assert config.remove([recorded(stored[0], "AWS", "via-helper")])
     assert HOST not in json.loads(store.read_text())
     assert json.loads(config.path.read_text()) == {"credsStore": "testfile", "auths": {}, "credHelpers": {}}
 
@@ -172,9 +179,7 @@ def test_missing_helper_routes_the_host_to_the_file(tmp_path: Path) -> None:
     assert stored[0].store == "config.json" and "not installed" in (stored[0].note or "") and stored[0].pinned
     assert data["credHelpers"][HOST] == "" and data["credsStore"] == "not-installed-helper"
     assert config.inline_auth(HOST) == ("AWS", "p")
-    from atmos_auth.docker_config import fingerprint
-
-    assert config.remove(HOST, "config.json", fingerprint("AWS", "p"), pinned=True)
+    assert config.remove([recorded(stored[0], "AWS", "p")])
     assert json.loads(config.path.read_text()) == {"credsStore": "not-installed-helper", "auths": {},
                                                    "credHelpers": {}}
 

@@ -227,12 +227,23 @@ def test_ci_recipe_option_b(emu, example) -> None:
     assert LINE.findall(result.stderr) == ["123456789012.dkr.ecr.us-east-2.amazonaws.com"]
 
 
-def test_expired_session_names_the_login_to_run(emu) -> None:
+def test_issue_8_rejected_cached_credentials_are_dropped_and_fetched_again(emu) -> None:
     use_config("quick-start")
     assert run_atmos("auth", "login", "dev-admin", "--no-integrations", env=login_env()).returncode == 0
     for issued in emu.world.credentials.values():  # the role credentials expire early, server-side
         if issued.session_token:
             issued.expires_at = 0
+    emu.world.log.clear()
     result = run_atmos("auth", "ecr-login", "dev/ecr")
-    assert result.returncode == 1
-    assert "has expired: run `atmos auth login dev-admin`" in result.stderr
+    assert result.returncode == 0, result.stderr
+    assert "AWS rejected the cached credentials of dev-admin; signing in again" in result.stderr
+    assert calls(emu) == ["ecr:GetAuthorizationToken", "sso:ListAccounts", "sso:GetRoleCredentials",
+                          "ecr:GetAuthorizationToken"]
+    # Rejected again although just fetched (the SSO session is gone as well, and no person to sign in):
+    for issued in emu.world.credentials.values():
+        if issued.session_token:
+            issued.expires_at = 0
+    emu.world.sessions.clear()
+    emu.world.refresh_tokens.clear()
+    result = run_atmos("auth", "ecr-login", "dev/ecr", "--force")
+    assert result.returncode == 2 and "signing in needs a person" in result.stderr

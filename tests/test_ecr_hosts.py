@@ -50,7 +50,7 @@ def test_public_ecr_is_named() -> None:
         parse_registry("public.ecr.aws")
 
 
-@given(account=st.from_regex(r"\A\d{12}\Z"),
+@given(account=st.from_regex(r"\A[0-9]{12}\Z"),
        region=st.sampled_from(["us-east-1", "eu-west-1", "cn-north-1", "cn-northwest-1", "us-gov-west-1",
                                "us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1",
                                "eusc-de-east-1", "ap-southeast-4"]),

@@ -7,14 +7,27 @@ Clients never read the user's AWS profile or environment keys: each gets its cre
 from __future__ import annotations
 
 import functools
+import logging
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
-from atmos_auth.credentials import Credentials
-from atmos_auth.errors import AccessDenied, AtmosAuthError, AuthError, EndpointError, SessionExpired
+from atmos_auth.credentials import Credentials, utcnow
+from atmos_auth.errors import AccessDenied, AtmosAuthError, AuthError, EndpointError, SessionExpired, who
 
 _EXPIRED = {"ExpiredToken", "ExpiredTokenException", "UnauthorizedException", "InvalidGrantException"}
 _DENIED = {"AccessDenied", "AccessDeniedException", "ForbiddenException", "UnrecognizedClientException",
            "InvalidClientTokenId", "SignatureDoesNotMatch", "InvalidIdentityToken"}
+#: Codes AWS gives to credentials it no longer accepts (expired early, revoked, or a clock far off).
+REJECTED = {"ExpiredToken", "ExpiredTokenException", "UnrecognizedClientException", "InvalidClientTokenId"}
+_THROTTLED = {"Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException",
+              "RequestLimitExceeded", "SlowDown", "RequestThrottled", "RequestThrottledException"}
+#: botocore's standard retry mode: this many attempts before an error reaches us.
+ATTEMPTS = 4
+#: A clock this far from AWS's (the response's Date header) is pointed out, and expiry times corrected.
+SKEW_NOTICE = timedelta(minutes=2)
+
+log = logging.getLogger("atmos_auth")
 
 
 @functools.cache
@@ -32,7 +45,7 @@ def client(service: str, region: str, credentials: Credentials | None = None, *,
     from botocore.config import Config
 
     config = Config(
-        retries={"mode": "standard", "total_max_attempts": 4},
+        retries={"mode": "standard", "total_max_attempts": ATTEMPTS},
         connect_timeout=5, read_timeout=20, user_agent_appid="atmos-auth",
         signature_version=UNSIGNED if unsigned else None,
         use_fips_endpoint=fips or None, use_dualstack_endpoint=dualstack or None,
@@ -57,6 +70,38 @@ def ambient_credentials(region: str) -> Credentials:
     return Credentials(frozen.access_key, frozen.secret_key, frozen.token, region=region)
 
 
+def server_skew(response: Any) -> timedelta | None:
+    """How far AWS's clock (the Date header of a parsed response or error) is ahead of ours."""
+    try:
+        date = response["ResponseMetadata"]["HTTPHeaders"]["date"]
+        return parsedate_to_datetime(date) - utcnow()
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+
+
+def local_expiry(response: Any, expires_at: datetime) -> datetime:
+    """`expires_at` (AWS's clock) on our clock: with a clock minutes off, credentials would otherwise be
+    reused after AWS stopped accepting them, or never reused at all."""
+    skew = server_skew(response)
+    if skew is None or abs(skew) < SKEW_NOTICE:
+        return expires_at
+    log.warning("the system clock is %s AWS's (from the Date header of its answer); expiry times are "
+                "corrected, but fix the clock (NTP)", _skew_words(skew))
+    return expires_at - skew
+
+
+def _skew_words(skew: timedelta) -> str:
+    from atmos_auth.text import hours_minutes
+
+    return f"{hours_minutes(abs(skew))} {'behind' if skew > timedelta(0) else 'ahead of'}"
+
+
+def skew_hint(exc: BaseException) -> str:
+    """"; the system clock is 1h00m behind AWS's" when the error's Date header shows it, else ""."""
+    skew = server_skew(getattr(exc, "response", None))
+    return f"; the system clock is {_skew_words(skew)} AWS's: fix it (NTP)" if skew and abs(skew) >= SKEW_NOTICE else ""
+
+
 def error_code(exc: BaseException) -> str | None:
     response = getattr(exc, "response", None)
     return response.get("Error", {}).get("Code") if isinstance(response, dict) else None
@@ -69,17 +114,36 @@ def translate(exc: BaseException, *, identity: str | None, step: str, action: st
         ClientError,
         ConnectTimeoutError,
         EndpointConnectionError,
+        HTTPClientError,
         ReadTimeoutError,
     )
 
-    if isinstance(exc, EndpointConnectionError | ConnectTimeoutError | ReadTimeoutError):
+    prefix = who(identity, step)
+
+    if isinstance(exc, ReadTimeoutError):
         endpoint = getattr(exc, "kwargs", {}).get("endpoint_url", "the AWS endpoint")
-        return EndpointError(f"{action}: cannot reach {endpoint} ({type(exc).__name__})",
+        return EndpointError(f"{prefix}{action}: {endpoint} did not answer in time (read timeout, {ATTEMPTS} attempts)",
+                             remedy="AWS or a proxy on the way is slow or stuck; try again in a minute")
+    if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
+        endpoint = getattr(exc, "kwargs", {}).get("endpoint_url", "the AWS endpoint")
+        return EndpointError(f"{prefix}{action}: cannot reach {endpoint} ({type(exc).__name__})",
                              remedy="check the network, a proxy (HTTPS_PROXY) or AWS_ENDPOINT_URL")
+    if isinstance(exc, HTTPClientError):  # e.g. the connection was reset before an answer
+        endpoint = getattr(exc, "kwargs", {}).get("endpoint_url", "the AWS endpoint")
+        return EndpointError(f"{prefix}{action}: the connection to {endpoint} failed ({type(exc).__name__}, "
+                             f"{ATTEMPTS} attempts)", remedy="check the network or proxy, and try again")
     if isinstance(exc, ClientError):
         code = error_code(exc) or "Error"
         message = exc.response.get("Error", {}).get("Message") or str(exc)
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
         text = f"{action} failed: {code}: {message}"
+        if code in _THROTTLED:
+            return EndpointError(f"{prefix}{action}: AWS is throttling the requests ({code}, {ATTEMPTS} attempts)",
+                                 remedy="wait a minute and try again; nothing was changed")
+        if status >= 500:
+            return EndpointError(f"{prefix}{action}: AWS answered with an internal error ({code}, HTTP {status}, "
+                                 f"{ATTEMPTS} attempts)", remedy="try again in a minute; nothing was changed")
+        text += skew_hint(exc)
         if code in _EXPIRED:
             return SessionExpired(text, identity=identity, step=step,
                                   remedy=remedy or f"run `atmos auth login {identity or ''}`".replace("  ", " "))
@@ -89,3 +153,4 @@ def translate(exc: BaseException, *, identity: str | None, step: str, action: st
     if isinstance(exc, AtmosAuthError):
         return exc
     return AuthError(f"{action} failed: {type(exc).__name__}: {exc}", identity=identity, step=step, remedy=remedy)
+

@@ -4,6 +4,7 @@
   + ConfigError                  the atmos.yaml cannot be found, read or validated
   + UsageError                   exit 2: bad arguments
     - InteractionRequired        exit 2: a person is needed but there is no terminal
+  + NotLoggedIn                  nothing usable is cached for the identity (whoami never signs in)
   + AuthError                    a step of an identity chain failed (names identity and step)
     - SessionExpired             the cached session is gone: run `atmos auth login`
     - AccessDenied               AWS said no; names the principal and the action
@@ -11,7 +12,10 @@
   + EndpointError                AWS could not be reached (names the endpoint)
   + IntegrationError             an integration (ECR login) failed
     - RegistryError              a registry host is not a private ECR host
-  + DockerConfigError            the Docker config.json cannot be read or written safely
+  + StorageError                 one of our files cannot be read or written (names the file)
+    - FileAccessError            a read or write failed (permission, full disk, not a regular file)
+    - LockTimeout                another process held a lock for too long (names the holder)
+    - DockerConfigError          the Docker config.json cannot be read or written safely
   + Interrupted                  exit 130: Ctrl-C
 """
 
@@ -52,6 +56,10 @@ class ConfigInvalid(ConfigError):
         super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
 
 
+class NotLoggedIn(AtmosAuthError):
+    pass
+
+
 class UsageError(AtmosAuthError):
     exit_code = EXIT_USAGE
 
@@ -60,15 +68,17 @@ class InteractionRequired(UsageError):
     pass
 
 
+def who(identity: str | None, step: str | None) -> str:
+    """The "identity 'x', step 'y': " prefix of messages about a chain step."""
+    if identity and step and identity != step:
+        return f"identity {identity!r}, step {step!r}: "
+    return f"{'identity' if identity else 'step'} {(identity or step)!r}: " if identity or step else ""
+
+
 class AuthError(AtmosAuthError):
     def __init__(self, message: str, *, identity: str | None = None, step: str | None = None,
                  remedy: str | None = None) -> None:
-        prefix = ""
-        if identity and step and identity != step:
-            prefix = f"identity {identity!r}, step {step!r}: "
-        elif identity or step:
-            prefix = f"{'identity' if identity else 'step'} {(identity or step)!r}: "
-        super().__init__(prefix + message, remedy=remedy)
+        super().__init__(who(identity, step) + message, remedy=remedy)
         self.identity = identity
         self.step = step
 
@@ -97,7 +107,19 @@ class RegistryError(IntegrationError):
     pass
 
 
-class DockerConfigError(AtmosAuthError):
+class StorageError(AtmosAuthError):
+    pass
+
+
+class FileAccessError(StorageError):
+    pass
+
+
+class LockTimeout(StorageError):
+    pass
+
+
+class DockerConfigError(StorageError):
     pass
 
 

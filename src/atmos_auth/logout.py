@@ -24,16 +24,18 @@ def logout(config: AuthConfig, *, identity: str | None = None, provider: str | N
         steps = build_steps(config, name, ctx)
         # An identity logout drops its own cached credentials; a wider one drops every step it covers.
         for step in steps if not identity else steps[-1:]:
-            if step.name in config.identities and isinstance(step, CachedStep) and step.stored():
-                report.append(f"cached credentials of {step.name}")
+            if step.name in config.identities and isinstance(step, CachedStep):
+                if step.stored():
+                    report.append(f"cached credentials of {step.name}")
                 if not dry_run:
-                    step.forget()
+                    step.forget()  # also removes copies a killed writer left behind
         files = aws_files(config, name)
         if files.has(name):
             report.append(f"profile [{name}] in {files.credentials} and {files.config}")
             if not dry_run:
                 files.remove(name)
-    for login in cleanup(set(identities), dry_run=dry_run):
+    everything = identity is None and provider is None
+    for login in cleanup(None if everything else set(identities), dry_run=dry_run):
         report.append(f"Docker login {login.host} in {login.config} ({login.store})")
     from atmos_auth.providers import sso
 
@@ -43,6 +45,24 @@ def logout(config: AuthConfig, *, identity: str | None = None, provider: str | N
             portal = sso.SsoProvider(name, entry, ctx.ui)
             if portal.cache.path.exists():
                 report.append(f"SSO session of {name} ({entry.start_url}; also signed out at the portal)")
-                if not dry_run:
-                    portal.logout()
+            if not dry_run:
+                portal.logout()
+    if everything and not dry_run:
+        _sweep_all(config)
     return report
+
+
+def _sweep_all(config: AuthConfig) -> None:
+    """Temp copies that killed writers left in any of our folders (they may hold secrets)."""
+    from atmos_auth.stores import paths
+    from atmos_auth.stores.credential_store import store_folder
+    from atmos_auth.stores.files import sweep_folder
+
+    keyring = config.settings.keyring
+    folders = [store_folder(keyring.spec.path if keyring.spec else None), paths.cache_dir(),
+               paths.cache_dir() / "aws-sso"]
+    aws = paths.config_dir() / "aws"
+    if aws.is_dir():
+        folders += [p for p in aws.iterdir() if p.is_dir()]
+    for folder in folders:
+        sweep_folder(folder)

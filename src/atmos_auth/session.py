@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from pathlib import Path
 
 from atmos_auth.authenticate import Authenticated, authenticate, cached_credentials
 from atmos_auth.chain import identity_region, root_provider
 from atmos_auth.config.model import AuthConfig
 from atmos_auth.credentials import Credentials
-from atmos_auth.errors import AtmosAuthError
+from atmos_auth.errors import NotLoggedIn, SessionExpired
 from atmos_auth.integrations.ecr import RegistryLogin
 from atmos_auth.interaction import Headless, Interaction
-from atmos_auth.steps import Context
+from atmos_auth.steps import Context, build_steps
 from atmos_auth.stores.aws_files import AwsFiles
-from atmos_auth.stores.credential_store import open_store
+from atmos_auth.stores.credential_store import open_store, store_folder
 from atmos_auth.stores.docker_state import WrittenLogin
+
+log = logging.getLogger("atmos_auth")
 
 
 @dataclass
@@ -27,8 +33,23 @@ class LoginOutcome:
 
 def context(config: AuthConfig, ui: Interaction | None = None, force: bool = False) -> Context:
     keyring = config.settings.keyring
-    store = open_store(keyring.type, keyring.spec.path if keyring.spec else None)
-    return Context(store=store, ui=ui or Headless(), force=force)
+    folder = keyring.spec.path if keyring.spec else None
+    sweep_crashed_writes(store_folder(folder))
+    return Context(store=open_store(keyring.type, folder), ui=ui or Headless(), force=force)
+
+
+def sweep_crashed_writes(keyring_folder: Path) -> None:
+    """Remove the temp copies that killed commands left in any of our folders (they may hold secrets)."""
+    from atmos_auth.docker_config import DockerConfig
+    from atmos_auth.stores import paths
+    from atmos_auth.stores.files import sweep_dead
+
+    docker = DockerConfig().target
+    aws = paths.config_dir() / "aws"
+    for folder in (keyring_folder, paths.cache_dir(), paths.cache_dir() / "aws-sso",
+                   *(aws.iterdir() if aws.is_dir() else ())):
+        sweep_dead(folder)
+    sweep_dead(docker.parent, docker.name)
 
 
 def aws_files(config: AuthConfig, identity: str) -> AwsFiles:
@@ -47,10 +68,38 @@ def sign_in(config: AuthConfig, identity: str, ctx: Context) -> LoginOutcome:
 def login(config: AuthConfig, identity: str, ctx: Context, *, integrations: bool = True) -> LoginOutcome:
     from atmos_auth.integrations.hooks import provision
 
+    if not integrations:
+        return sign_in(config, identity, ctx)
+    return with_integrations(config, identity, ctx, lambda creds, hosts: provision(
+        config, identity, creds, force=ctx.force or hosts is not None, hosts=hosts))
+
+
+Run = Callable[[Credentials, "set[str] | None"], list[RegistryLogin]]
+
+
+def with_integrations(config: AuthConfig, identity: str, ctx: Context, run: Run) -> LoginOutcome:
+    """Sign in, then `run` integrations with the credentials. Cached credentials that AWS refuses
+    (revoked, expired early, a clock far off) are dropped and fetched again, once, for those hosts."""
     outcome = sign_in(config, identity, ctx)
-    if integrations:
-        outcome.registries = provision(config, identity, outcome.auth.credentials, force=ctx.force)
+    outcome.registries = run(outcome.auth.credentials, None)
+    rejected = {r.host for r in outcome.registries if r.rejected}
+    if rejected and outcome.auth.steps_run == 0:
+        log.warning("AWS rejected the cached credentials of %s; signing in again", identity)
+        drop_cached(config, identity, ctx)
+        again = sign_in(config, identity, ctx)
+        retried = {r.host: r for r in run(again.auth.credentials, rejected)}
+        again.registries = [retried.get(r.host, r) for r in outcome.registries]
+        outcome = again
     return outcome
+
+
+def drop_cached(config: AuthConfig, identity: str, ctx: Context) -> None:
+    """Forget the identity's own cached credentials (AWS no longer accepts them)."""
+    from atmos_auth.cache import CachedStep
+
+    step = build_steps(config, identity, ctx)[-1]
+    if isinstance(step, CachedStep):
+        step.forget()
 
 
 @dataclass(frozen=True)
@@ -65,18 +114,36 @@ class Whoami:
 
 def whoami(config: AuthConfig, identity: str) -> Whoami:
     """Who the identity's cached credentials are (sts:GetCallerIdentity); never signs in."""
-    from atmos_auth.aws import client, translate
+    from atmos_auth.aws import REJECTED, client, error_code, skew_hint, translate
     from atmos_auth.integrations.hooks import written_by
 
-    creds = cached_credentials(config, identity, context(config))
+    ctx = context(config)
+    creds = cached_credentials(config, identity, ctx) or _from_aws_files(config, identity)
     if creds is None:
-        raise AtmosAuthError(f"not logged in as {identity!r} (no cached credentials with time left)",
-                             remedy=f"run `atmos auth login {identity}`")
+        files = aws_files(config, identity)
+        why = (f"the credential store is `{ctx.store.kind}`, which keeps nothing between commands, and "
+               if ctx.store.kind == "memory" else "nothing is cached for it, and ")
+        raise NotLoggedIn(f"not logged in as {identity!r}: {why}its profile in {files.credentials} has no "
+                          "credentials with time left", remedy=f"run `atmos auth login {identity}`")
     try:
         caller = client("sts", creds.region or "us-east-1", creds).get_caller_identity()
     except Exception as exc:
+        if error_code(exc) in REJECTED:
+            drop_cached(config, identity, ctx)
+            raise SessionExpired(f"AWS rejected the cached credentials ({error_code(exc)}){skew_hint(exc)}; "
+                                 "they were dropped", identity=identity,
+                                 remedy=f"run `atmos auth login {identity}`") from None
         raise translate(exc, identity=identity, step=identity, action="sts:GetCallerIdentity") from None
     return Whoami(identity, caller["Arn"], caller["Account"], caller["UserId"], creds, written_by({identity}))
+
+
+def _from_aws_files(config: AuthConfig, identity: str) -> Credentials | None:
+    """The credentials login wrote to the identity's AWS profile, while they have time left (as Atmos
+    falls back to them when its credential store has nothing, e.g. ATMOS_KEYRING_TYPE=memory)."""
+    creds = aws_files(config, identity).read(identity)
+    if creds is None or (creds.expires_at is not None and not creds.fresh(timedelta(0))):
+        return None
+    return replace(creds, region=creds.region or identity_region(config, identity))
 
 
 def environment(config: AuthConfig, identity: str) -> dict[str, str]:

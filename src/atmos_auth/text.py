@@ -24,3 +24,15 @@ def hours_minutes(delta: timedelta) -> str:
 
 def expires_in(expires_at: datetime | None, now: datetime) -> str:
     return "no expiry" if expires_at is None else hours_minutes(expires_at - now)
+
+
+def expiry_phrase(expires_at: datetime | None, now: datetime) -> str:
+    """"expires in 11h59m", "expired" or "no expiry": never "in expired"."""
+    left = expires_in(expires_at, now)
+    return left if left in ("expired", "no expiry") else f"expires in {left}"
+
+
+def time_left(expires_at: datetime | None, now: datetime) -> str:
+    """"in 11h59m", "already expired" or "never"."""
+    left = expires_in(expires_at, now)
+    return {"expired": "already expired", "no expiry": "never"}.get(left, f"in {left}")

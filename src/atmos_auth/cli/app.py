@@ -10,20 +10,33 @@ import click
 
 if TYPE_CHECKING:
     from atmos_auth.config.model import AuthConfig
+    from atmos_auth.logs import LogSettings
 
 
 @dataclass
 class App:
     config_path: str | None = None
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    log_flags: LogSettings | None = None
     _config: AuthConfig | None = None
+
+    @property
+    def log_environment(self) -> LogSettings:
+        from atmos_auth.logs import LogSettings
+
+        return LogSettings(self.environ.get("ATMOS_LOGS_LEVEL"), self.environ.get("ATMOS_LOGS_FILE"))
 
     @property
     def config(self) -> AuthConfig:
         if self._config is None:
+            from atmos_auth import logs
             from atmos_auth.config.load import load_auth_config
 
             self._config = load_auth_config(self.config_path, self.environ)
+            auth_logs = self._config.settings.logs
+            logs.configure(self.log_flags or logs.LogSettings(), self.log_environment,
+                           logs.LogSettings(auth_logs.level, auth_logs.file) if auth_logs else logs.LogSettings(),
+                           self._config.logs)
         return self._config
 
 

@@ -31,7 +31,7 @@ def whoami_command(app: App, identity: str | None, identity_option: str | None, 
 
     from atmos_auth.credentials import utcnow
     from atmos_auth.session import whoami
-    from atmos_auth.text import expires_in
+    from atmos_auth.text import expires_in, time_left
 
     me = whoami(app.config, pick_identity(app, identity, identity_option))
     creds, now = me.credentials, utcnow()
@@ -45,7 +45,7 @@ def whoami_command(app: App, identity: str | None, identity_option: str | None, 
         return
     output.ok(f"Logged in as {me.identity}")
     for label, value in (("Principal", me.arn), ("Account", me.account), ("Region", creds.region or "-"),
-                         ("Expires", f"in {expires_in(creds.expires_at, now)}" if creds.expires_at else "never")):
+                         ("Expires", time_left(creds.expires_at, now))):
         output.status(f"    {label:<9} {value}")
     for e in me.ecr_logins:
         left = expires_in(datetime.fromisoformat(e.expires_at), now) if e.expires_at else "unknown"

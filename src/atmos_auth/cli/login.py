@@ -14,12 +14,12 @@ from atmos_auth.errors import EXIT_INTEGRATIONS_FAILED, UsageError
 
 
 def registry_lines(results: list[Any], now: datetime) -> None:
-    from atmos_auth.text import expires_in
+    from atmos_auth.text import expiry_phrase
 
     for r in results:
         if r.ok:
             via = f", stored with {r.store}" if r.store and r.store != "config.json" else ""
-            output.ok(f"ECR login: {r.host} (expires in {expires_in(r.expires_at, now)}){via}")
+            output.ok(f"ECR login: {r.host} ({expiry_phrase(r.expires_at, now)}){via}")
             if r.note:
                 output.status(f"  note: {r.note}")
         else:
@@ -58,7 +58,7 @@ def login_command(app: App, identity: str | None, identity_option: str | None, f
     from atmos_auth.cli.terminal import TerminalInteraction
     from atmos_auth.credentials import utcnow
     from atmos_auth.session import context, login
-    from atmos_auth.text import expires_in
+    from atmos_auth.text import time_left
 
     name = pick_identity(app, identity, identity_option)
     ctx = context(app.config, TerminalInteraction(device_flow=device_flow, no_browser=no_browser), force)
@@ -76,7 +76,7 @@ def login_command(app: App, identity: str | None, identity_option: str | None, f
         output.ok(f"Authenticated {name}{cached}")
         rows = [("Chain", " → ".join(outcome.auth.chain)), ("Account", creds.account_id or "-"),
                 ("Role", creds.principal or "-"), ("Region", outcome.region),
-                ("Expires", f"{creds.expires_at:%Y-%m-%d %H:%M} UTC (in {expires_in(creds.expires_at, now)})"
+                ("Expires", f"{creds.expires_at:%Y-%m-%d %H:%M} UTC ({time_left(creds.expires_at, now)})"
                  if creds.expires_at else "never"),
                 ("Profile", f"{name} in {outcome.files.credentials}")]
         for label, value in rows:

@@ -18,6 +18,7 @@ from atmos_auth.config.model import AuthConfig, AuthSection
 from atmos_auth.config.references import check_references
 from atmos_auth.config.yaml_source import YamlPath, YamlSource, read_yaml
 from atmos_auth.errors import ConfigError, ConfigInvalid
+from atmos_auth.logs import LogSettings
 
 CONFIG_NAME = "atmos.yaml"
 _SECRET_WORDS = re.compile(r"secret|password|token|access_key", re.I)
@@ -57,7 +58,8 @@ def load_auth_config(explicit: str | None = None, environ: Mapping[str, str] | N
 def validate_source(source: YamlSource) -> AuthConfig:
     problems = _Problems(source)
     for path, message in source.problems:
-        problems.add(path, message)
+        if path[:1] in (("auth",), ("logs",), ()):  # other sections are not ours to judge
+            problems.add(path, message)
     data = source.data
     if data is None:
         raise ConfigInvalid([f"{source.display_name}:1: the file is empty; it needs an `auth:` section"])
@@ -71,6 +73,8 @@ def validate_source(source: YamlSource) -> AuthConfig:
 
     from atmos_auth import identities, integrations, providers  # the kind registries
 
+    logs = _logs(problems, data.get("logs"))
+
     rest = {k: v for k, v in auth.items() if k not in SECTIONS}
     settings = problems.model(AuthSection, rest, ("auth",)) or AuthSection()
     typed: dict[str, dict[str, Any]] = {}
@@ -78,17 +82,21 @@ def validate_source(source: YamlSource) -> AuthConfig:
         typed[section] = {}
         entries = auth.get(section) or {}
         if not isinstance(entries, dict):
-            problems.add(("auth", section), f"must be a mapping of name to {section[:-1]}")
+            noun = "identity" if section == "identities" else section[:-1]
+            problems.add(("auth", section), f"must be a mapping of name to {noun}")
             continue
         for name, entry in entries.items():
             path = ("auth", section, name)
+            if (problem := _name_problem(section, name)) is not None:
+                problems.add(path, problem)
+                continue
             model = _kind_model(problems, path, entry, registry, section[:-1] if section != "identities" else "identity")
             if model is not None and (value := problems.model(model, entry, path)) is not None:
                 typed[section][name] = value
     config = AuthConfig(
         source=source.path, settings=settings, providers=typed["providers"],
         identities=typed["identities"], integrations=typed["integrations"],
-        from_env=frozenset(source.from_env),
+        from_env=frozenset(source.from_env), logs=logs,
     )
     for path, message in check_references(config, auth):
         problems.add(path, message)
@@ -106,11 +114,55 @@ def _kind_model(problems: _Problems, path: YamlPath, entry: Any, registry: dict,
     if kind is None:
         problems.add(path, f"`kind` is required (known {noun} kinds: {known})")
         return None
+    if not isinstance(kind, str):
+        problems.add((*path, "kind"), f"must be a kind name such as {next(iter(sorted(registry)))}, "
+                                      f"got {_shown(kind)}")
+        return None
     if kind not in registry:
         hint = _did_you_mean(str(kind), registry)
         problems.add((*path, "kind"), f'unknown {noun} kind "{kind}"{hint} (known: {known})')
         return None
     return registry[kind].Config
+
+
+def _name_problem(section: str, name: str) -> str | None:
+    """Atmos refuses only empty names. An identity's name is also its AWS profile (an INI section), so a
+    bracket or a line break in it would corrupt the credentials file: refused here, before any write."""
+    if not name.strip():
+        noun = {"providers": "provider", "identities": "identity", "integrations": "integration"}[section]
+        return f"a {noun} name cannot be empty"
+    if section == "identities":
+        from atmos_auth.stores.aws_files import profile_name_problem
+
+        if (problem := profile_name_problem(name)) is not None:
+            return f"the identity name {name!r} cannot be an AWS profile name: {problem}"
+    return None
+
+
+def _logs(problems: _Problems, data: Any) -> LogSettings:
+    """The top-level `logs:` section (level and file), as Atmos reads it."""
+    from atmos_auth.errors import UsageError
+    from atmos_auth.logs import LogSettings, parse_level
+
+    if data is None:
+        return LogSettings()
+    if not isinstance(data, dict):
+        problems.add(("logs",), "must be a mapping with `level` and `file`")
+        return LogSettings()
+    found: dict[str, str | None] = {}
+    for key in ("level", "file"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            problems.add(("logs", key), f"must be text, got {_shown(value)}")
+            value = None
+        found[key] = value
+    if found["level"] is not None:
+        try:
+            parse_level(found["level"])
+        except UsageError as exc:
+            problems.add(("logs", "level"), exc.message)
+            found["level"] = None
+    return LogSettings(found["level"], found["file"])
 
 
 class _Problems:
@@ -119,7 +171,7 @@ class _Problems:
         self.lines: list[str] = []
 
     def add(self, path: YamlPath, message: str) -> None:
-        where = ".".join(path) if path else "(top level)"
+        where = ".".join(p if p.isprintable() else repr(p) for p in path) if path else "(top level)"
         self.lines.append(f"{self.source.display_name}:{self.source.line_of(path)}: {where}: {message}")
 
     def model(self, model: type[BaseModel], data: Any, path: YamlPath) -> Any:

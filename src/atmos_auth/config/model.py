@@ -9,6 +9,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from atmos_auth.config.types import Strict
+from atmos_auth.logs import LogSettings
 
 
 class ProviderConfig(Strict):
@@ -80,6 +81,8 @@ class AuthConfig:
     integrations: dict[str, IntegrationConfig] = field(default_factory=dict)
     #: YAML paths whose value came from `!env` (never printed).
     from_env: frozenset[tuple[str, ...]] = frozenset()
+    #: The top-level `logs:` section of atmos.yaml.
+    logs: LogSettings = field(default_factory=LogSettings)
 
     def integrations_of(self, identity: str) -> dict[str, IntegrationConfig]:
         return {n: i for n, i in self.integrations.items() if i.via.identity == identity}

@@ -16,8 +16,8 @@ SSO_PROVIDER_KINDS = {"aws/iam-identity-center"}
 
 
 def check_references(config: AuthConfig, raw: dict[str, Any]) -> Iterator[Problem]:
-    raw_identities = raw.get("identities") or {}
-    names = _Names(set(raw.get("providers") or {}), set(raw_identities))
+    raw_identities = _mapping(raw.get("identities"))
+    names = _Names(set(_mapping(raw.get("providers"))), set(raw_identities))
     for name, identity in config.identities.items():
         yield from _check_via(config, names, name, identity)
     yield from _check_cycles(config)
@@ -62,6 +62,11 @@ def _check_via(config: AuthConfig, names: _Names, name: str, identity: Any) -> I
             yield (*path, "identity"), "aws/permission-set must use `via.provider` (an aws/iam-identity-center provider)"
         elif via.identity not in names.identities:
             yield (*path, "identity"), f'identity "{via.identity}" is not defined{_hint(via.identity, config.identities)}'
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """A section as given, or {} when it is not a mapping (reported where it is defined)."""
+    return value if isinstance(value, dict) else {}
 
 
 class _Names(NamedTuple):

@@ -2,6 +2,10 @@
 
 `!env VAR` (and `!env VAR default`) is resolved from the environment, as Atmos does. Values that came
 from `!env` are remembered by path, so listings can hide them.
+
+Hostile files end in a located error, in bounded time and memory: nesting deeper than MAX_DEPTH,
+recursive aliases, alias "bombs" that would expand past MAX_NODES values, files over MAX_BYTES, bytes
+that are not UTF-8, unknown tags and values a tag cannot build.
 """
 
 from __future__ import annotations
@@ -17,6 +21,12 @@ from atmos_auth.errors import ConfigError
 
 YamlPath = tuple[str, ...]
 
+#: Deeper than any configuration needs; PyYAML's own recursion would overflow not far beyond 300.
+MAX_DEPTH = 100
+#: Values built after expanding aliases: far above a large atmos.yaml, far below exhausting memory.
+MAX_NODES = 250_000
+MAX_BYTES = 16 * 1024 * 1024
+
 
 @dataclass
 class YamlSource:
@@ -30,7 +40,7 @@ class YamlSource:
     def display_name(self) -> str:
         try:
             return str(self.path.resolve().relative_to(Path.cwd().resolve()))
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):
             return str(self.path)
 
     def line_of(self, path: YamlPath) -> int:
@@ -41,37 +51,80 @@ class YamlSource:
         return 1
 
 
+class _TooBig(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 class _Builder:
     def __init__(self, source: YamlSource) -> None:
         self.source = source
-        self.scalars = yaml.SafeLoader("")  # only its scalar resolution is used
+        self.scalars = yaml.SafeLoader("")  # only its scalar resolution and merge-key flattening are used
+        self.building: set[int] = set()
+        self.count = 0
 
     def build(self, node: yaml.Node, path: YamlPath) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            self.scalars.flatten_mapping(node)
-            result: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                key = str(self.build(key_node, path))
-                child = (*path, key)
-                if key in result:
-                    self.source.problems.append((child, "duplicate key"))
-                self.source.lines[child] = key_node.start_mark.line + 1
-                result[key] = self.build(value_node, child)
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            items = []
-            for index, item in enumerate(node.value):
-                child = (*path, str(index))
-                self.source.lines[child] = item.start_mark.line + 1
-                items.append(self.build(item, child))
-            return items
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooBig(f"expands to more than {MAX_NODES} values (an alias bomb?)", node.start_mark.line + 1)
+        if id(node) in self.building:
+            self.source.problems.append((path, "a recursive alias (an anchor that contains itself)"))
+            return None
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            self.building.add(id(node))
+            try:
+                return self._mapping(node, path) if isinstance(node, yaml.MappingNode) else self._sequence(node, path)
+            finally:
+                self.building.discard(id(node))
         if node.tag == "!env":
             return self._env(node, path)
-        return self.scalars.construct_object(node, deep=True)
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
+        try:
+            self.scalars.flatten_mapping(node)
+        except yaml.YAMLError as exc:
+            self.source.problems.append((path, f"bad merge key (<<): {getattr(exc, 'problem', None) or exc}"))
+            return {}
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.source.problems.append((path, f"line {key_node.start_mark.line + 1}: a key must be plain text, "
+                                                   "not a mapping or a list"))
+                continue
+            key = str(self.build(key_node, path))
+            child = (*path, key)
+            if key in result:
+                self.source.problems.append((child, "duplicate key"))
+            self.source.lines[child] = key_node.start_mark.line + 1
+            result[key] = self.build(value_node, child)
+        return result
+
+    def _sequence(self, node: yaml.SequenceNode, path: YamlPath) -> list[Any]:
+        items = []
+        for index, item in enumerate(node.value):
+            child = (*path, str(index))
+            self.source.lines[child] = item.start_mark.line + 1
+            items.append(self.build(item, child))
+        return items
+
+    def _scalar(self, node: yaml.Node, path: YamlPath) -> Any:
+        if node.tag.startswith("!") and not node.tag.startswith("tag:yaml.org,2002:"):
+            self.source.problems.append((path, f"the YAML function {node.tag} is not supported here"))
+            return None
+        try:
+            return self.scalars.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            reason = getattr(exc, "problem", None) or str(exc)
+            if "Exceeds the limit" in reason:
+                reason = "a number with more than 4300 digits"
+            self.source.problems.append((path, f"invalid {node.tag.rsplit(':', 1)[-1]} value: {reason}"))
+            return None
 
     def _env(self, node: yaml.Node, path: YamlPath) -> Any:
         self.source.from_env.add(path)
-        parts = str(node.value).split(None, 1)
+        parts = str(node.value).split(None, 1) if isinstance(node, yaml.ScalarNode) else []
         if not parts:
             self.source.problems.append((path, "!env needs a variable name"))
             return None
@@ -83,21 +136,48 @@ class _Builder:
         return value
 
 
+def _check_depth(text: str, name: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before PyYAML's recursive composer meets it."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else 1
+                raise ConfigError(f"{name}:{line}: nested more than {MAX_DEPTH} levels deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def read_yaml(path: Path) -> YamlSource:
-    """Parse `path`; syntax errors become a ConfigError that names file and line."""
+    """Parse `path`; syntax errors and hostile input become a ConfigError that names file and line."""
+    source = YamlSource(path=path, data=None)
+    name = source.display_name
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.stat().st_size > MAX_BYTES:
+            raise ConfigError(f"{name}: larger than {MAX_BYTES // (1024 * 1024)} MiB; not read")
+        raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    source = YamlSource(path=path, data=None)
     try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{name}:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                          remedy="save the file as UTF-8") from None
+    try:
+        _check_depth(text, name)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        source.data = None if node is None else _Builder(source).build(node, ())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         reason = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise ConfigError(f"{source.display_name}:{line}: YAML syntax error: {reason}") from None
+        raise ConfigError(f"{name}:{line}: YAML syntax error: {reason}") from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{source.display_name}: YAML syntax error: {exc}") from None
-    source.data = None if node is None else _Builder(source).build(node, ())
+        raise ConfigError(f"{name}: YAML syntax error: {exc}") from None
+    except _TooBig as exc:
+        raise ConfigError(f"{name}:{exc.line}: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{name}: nested too deeply (recursive merge keys?)") from None
     return source

@@ -8,6 +8,8 @@
   DELETE /_emulator/faults
   POST   /_emulator/latency                    {"ms": 100}
   POST   /_emulator/sso/expire-tokens          every SSO access token stops working (refresh tokens still do)
+  POST   /_emulator/sso/forget-registrations   the portal forgets every client registration (as after a reset)
+  POST   /_emulator/clock                      {"offset_seconds": 3600}: AWS's clock runs that far ahead of ours
   GET    /_emulator/ecr-password/<account>     the registry password the ECR tokens of <account> carry
   GET    /_emulator/oidc/github/token?audience=A   (Authorization: bearer <ACTIONS_ID_TOKEN_REQUEST_TOKEN>)
   POST   /_emulator/oidc/gitlab/mint           {"audience": "sts.amazonaws.com", "subject": "project_path:g/p"}
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.wrappers import Request, Response
 
 from atmos_auth.emulator import sso
-from atmos_auth.emulator.state import Fault
+from atmos_auth.emulator.state import parse_fault
 
 if TYPE_CHECKING:
     from atmos_auth.emulator.app import EmulatorApp
@@ -39,7 +41,9 @@ def _json(payload: Any, status: int = 200) -> Response:
 def handle(app: EmulatorApp, request: Request) -> Response:
     world = app.world
     path, method = request.path, request.method
-    body: dict[str, Any] = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True, force=True)
+    if not isinstance(body, dict):
+        body = {}
     if path == "/device" and method == "GET":
         code = request.args.get("user_code", "")
         return Response(sso.device_page(code), content_type="text/html")
@@ -67,8 +71,11 @@ def handle(app: EmulatorApp, request: Request) -> Response:
         if method == "DELETE":
             world.faults.clear()
             return _json({"cleared": True})
-        fault = Fault(operation=body["operation"], kind=body["kind"], count=int(body.get("count", 1)),
-                      seconds=float(body.get("seconds", 5)))
+        try:
+            fault = parse_fault(f"{body['operation']}={body['kind']}:{int(body.get('count', 1))}:"
+                                f"{float(body.get('seconds', 5))}")
+        except (KeyError, ValueError, TypeError) as exc:
+            return _json({"message": f"expected JSON {{operation, kind[, count, seconds]}}: {exc}"}, 400)
         world.faults.append(fault)
         return _json({"ok": True})
     if route == "/latency" and method == "POST":
@@ -78,6 +85,16 @@ def handle(app: EmulatorApp, request: Request) -> Response:
         with world.lock:
             for session in world.sessions.values():
                 session.expires_at = 0
+        return _json({"ok": True})
+    if route == "/sso/forget-registrations" and method == "POST":
+        with world.lock:
+            world.registrations.clear()
+        return _json({"ok": True})
+    if route == "/clock" and method == "POST":
+        try:
+            world.clock_offset = float(body.get("offset_seconds", 0))
+        except (TypeError, ValueError):
+            return _json({"message": "expected JSON {offset_seconds}"}, 400)
         return _json({"ok": True})
     if route.startswith("/ecr-password/"):
         return _json({"username": "AWS", "password": world.ecr_password(route.rsplit("/", 1)[1])})

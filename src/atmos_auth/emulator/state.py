@@ -74,6 +74,8 @@ class World:
     auto_approve: bool = False
     latency_ms: int = 0
     clock: Any = time.time
+    #: Seconds the emulated AWS clock is ahead of this machine's (a test of clock skew sets it).
+    clock_offset: float = 0.0
     seed: bytes = field(default_factory=lambda: secrets.token_bytes(16))
     lock: threading.RLock = field(default_factory=threading.RLock)
     credentials: dict[str, Issued] = field(default_factory=dict)
@@ -92,7 +94,7 @@ class World:
                                                           principal)
 
     def now(self) -> float:
-        return self.clock()
+        return self.clock() + self.clock_offset
 
     def issue(self, principal: Principal, ttl: int) -> Issued:
         with self.lock:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from atmos_auth.aws import client, translate
+from atmos_auth.aws import client, local_expiry, translate
 from atmos_auth.config.model import IdentityConfig
 from atmos_auth.config.types import Duration, Region, RoleArn, Strict
 from atmos_auth.credentials import Credentials, Secret, Token
@@ -68,7 +68,7 @@ class AssumeRoleIdentity:
             raise error from None
         c = out["Credentials"]
         return Credentials(access_key_id=c["AccessKeyId"], secret_access_key=c["SecretAccessKey"],
-                           session_token=c["SessionToken"], expires_at=c["Expiration"], region=region,
+                           session_token=c["SessionToken"], expires_at=local_expiry(out, c["Expiration"]), region=region,
                            account_id=p.assume_role.split(":")[4], principal=out["AssumedRoleUser"]["Arn"])
 
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import field_validator, model_validator
 
-from atmos_auth.aws import client, error_code, translate
+from atmos_auth.aws import client, error_code, local_expiry, translate
 from atmos_auth.config.model import IdentityConfig, ProviderConfig
 from atmos_auth.config.types import ACCOUNT_ID, AccountId, Region, Strict
 from atmos_auth.credentials import Credentials, Secret, Token
@@ -39,7 +39,7 @@ class Principal(Strict):
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if isinstance(value, str):
-            return {"id": value} if ACCOUNT_ID.match(value) else {"name": value}
+            return {"id": value} if ACCOUNT_ID.fullmatch(value) else {"name": value}
         return value
 
 
@@ -74,7 +74,8 @@ class PermissionSetIdentity:
         rc = found["roleCredentials"]
         return Credentials(
             access_key_id=rc["accessKeyId"], secret_access_key=rc["secretAccessKey"],
-            session_token=rc["sessionToken"], expires_at=datetime.fromtimestamp(rc["expiration"] / 1000, UTC),
+            session_token=rc["sessionToken"],
+            expires_at=local_expiry(found, datetime.fromtimestamp(rc["expiration"] / 1000, UTC)),
             region=self.region, account_id=account, principal=role)
 
     def _account_id(self, portal: Any, token: str) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, SecretStr
 
-from atmos_auth.aws import client, translate
+from atmos_auth.aws import client, local_expiry, translate
 from atmos_auth.config.model import IdentityConfig
 from atmos_auth.credentials import Credentials, Secret
 from atmos_auth.errors import AuthError, InteractionRequired
@@ -75,7 +75,7 @@ class UserIdentity:
                                    f"{self.name}`)") from None
         c = out["Credentials"]
         return Credentials(access_key_id=c["AccessKeyId"], secret_access_key=c["SecretAccessKey"],
-                           session_token=c["SessionToken"], expires_at=c["Expiration"], region=region,
+                           session_token=c["SessionToken"], expires_at=local_expiry(out, c["Expiration"]), region=region,
                            principal=f"IAM user ({long_lived.masked_key})")
 
     def _mfa_code(self, mfa_arn: str) -> str:

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import base64
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from atmos_auth.aws import client, error_code, translate
+from atmos_auth.aws import REJECTED, client, error_code, local_expiry, skew_hint, translate
 from atmos_auth.config.model import IntegrationConfig
 from atmos_auth.config.types import AccountId, Region, Strict
 from atmos_auth.credentials import Credentials, utcnow
 from atmos_auth.docker_config import INLINE, DockerConfig, DockerLogin, Stored, decode_auth, fingerprint
-from atmos_auth.errors import DockerConfigError, IntegrationError
+from atmos_auth.errors import IntegrationError, StorageError
 from atmos_auth.integrations.ecr_hosts import RegistryHost, parse_registry, registry_host
 from atmos_auth.stores.docker_state import DockerState, WrittenLogin
 
 KIND = "aws/ecr"
+log = logging.getLogger("atmos_auth")
 
 
 class Registry(Strict):
@@ -57,6 +59,8 @@ class RegistryLogin:
     error: str | None = None
     #: True when the token already in config.json was kept (no AWS call).
     reused: bool = False
+    #: True when AWS refused the credentials themselves (expired early, revoked, or a clock far off).
+    rejected: bool = False
 
     @property
     def ok(self) -> bool:
@@ -70,8 +74,18 @@ def targets_of(integrations: dict[str, Config]) -> list[Target]:
 
 #: What GetAuthorizationToken gives for one registry: (username, password, expiry).
 RegistryToken = tuple[str, str, datetime | None]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a registry has no token."""
+
+    message: str
+    rejected: bool = False
+
+
 #: A registry's token, or the reason it has none.
-Outcome = RegistryToken | str
+Outcome = RegistryToken | Failure
 
 #: A token we wrote is reused while more than half of its 12 hours is left (as the ECR credential helper
 #: does): a second `atmos auth login` in CI then costs no AWS call, and a push never starts on a dying token.
@@ -95,7 +109,8 @@ def login(credentials: Credentials, targets: list[Target], identity: str | None,
         elif isinstance(outcome, tuple):
             results.append(RegistryLogin(host, target.integration, outcome[2], stored[host].store, stored[host].note))
         else:
-            results.append(RegistryLogin(host, target.integration, error=outcome))
+            failure = outcome if isinstance(outcome, Failure) else Failure("no token was fetched")
+            results.append(RegistryLogin(host, target.integration, error=failure.message, rejected=failure.rejected))
     return results
 
 
@@ -105,8 +120,17 @@ def _fetch_all(credentials: Credentials, identity: str | None, targets: list[Tar
         r = target.registry
         groups.setdefault((r.region, r.fips, r.dualstack), []).append(target)
     # Clients are made here, one after another: botocore sessions are not thread-safe, clients are.
-    clients = {group: client("ecr", group[0], credentials, fips=group[1], dualstack=group[2]) for group in groups}
+    clients: dict[tuple[str, bool, bool], Any] = {}
     outcomes: dict[str, Outcome] = {}
+    for group, members in list(groups.items()):
+        try:
+            clients[group] = client("ecr", group[0], credentials, fips=group[1], dualstack=group[2])
+        except Exception as exc:  # e.g. a region botocore has no endpoint for
+            reason = translate(exc, identity=identity, step="ecr", action=f"ecr:GetAuthorizationToken in {group[0]}")
+            outcomes.update({t.registry.host: Failure(reason.message) for t in members})
+            del groups[group]
+    if not groups:
+        return outcomes
     with ThreadPoolExecutor(max_workers=max(1, min(len(groups), 16))) as pool:
         for result in pool.map(lambda item: _fetch(clients[item[0]], credentials, identity, item[0][0], item[1]),
                                groups.items()):
@@ -116,21 +140,30 @@ def _fetch_all(credentials: Credentials, identity: str | None, targets: list[Tar
 
 def _store(docker: DockerConfig, outcomes: dict[str, Outcome], identity: str | None,
            targets: list[Target]) -> dict[str, Stored]:
-    """Write every token in one Docker config update and remember it; a write failure fails them all."""
+    """Write every token in one Docker config update; each host that fails is reported on its own, and
+    whatever was stored anywhere (the file or a helper) is remembered, so logout removes it."""
     good = {t.registry.host: (t, v) for t in targets if isinstance(v := outcomes.get(t.registry.host), tuple)}
     if not good:
         return {}
     try:
         stored = {s.host: s for s in docker.store([DockerLogin(h, v[0], v[1]) for h, (_, v) in good.items()])}
-    except DockerConfigError as exc:
-        outcomes.update({host: exc.message for host in good})
+    except StorageError as exc:
+        outcomes.update({host: Failure(exc.message) for host in good})
         return {}
-    DockerState().record([
+    outcomes.update({host: Failure(s.error) for host, s in stored.items() if s.error})
+    _remember([
         WrittenLogin(config=str(docker.path), host=host, store=stored[host].store, fingerprint=fingerprint(v[0], v[1]),
                      identity=identity, integration=t.integration, expires_at=v[2].isoformat() if v[2] else None,
                      pinned=stored[host].pinned)
-        for host, (t, v) in good.items()])
+        for host, (t, v) in good.items() if not stored[host].error])
     return stored
+
+
+def _remember(written: list[WrittenLogin]) -> None:
+    try:
+        DockerState().record(written)
+    except StorageError as exc:  # the logins work; only logout will not know to remove them
+        log.warning("the Docker logins were made but could not be recorded for logout: %s", exc.message)
 
 
 def _still_valid(docker: DockerConfig, targets: list[Target], identity: str | None) -> dict[str, RegistryLogin]:
@@ -164,33 +197,37 @@ def _fetch(ecr: Any, credentials: Credentials, identity: str | None, region: str
                 result.update(_fetch(ecr, credentials, identity, region,
                                      [t for t in targets if t.registry.account_id == account]))
             return result
-        reason = _reason(exc, identity, credentials, accounts, region)
-        return {t.registry.host: reason for t in targets}
+        failure = _reason(exc, identity, credentials, accounts, region)
+        return {t.registry.host: failure for t in targets}
     return {t.registry.host: by_account[t.registry.account_id] for t in targets}
 
 
 def _tokens(ecr: Any, accounts: list[str]) -> dict[str, RegistryToken]:
-    data = ecr.get_authorization_token(registryIds=accounts)["authorizationData"]
+    response = ecr.get_authorization_token(registryIds=accounts)
+    data = response["authorizationData"]
     found = {}
     for entry, account in zip(data, accounts, strict=False):
         endpoint_account = entry.get("proxyEndpoint", "").removeprefix("https://").split(".", 1)[0]
         username, _, password = base64.b64decode(entry["authorizationToken"]).decode().partition(":")
-        found[endpoint_account if endpoint_account in accounts else account] = (username, password,
-                                                                                entry.get("expiresAt"))
+        expires = entry.get("expiresAt")
+        found[endpoint_account if endpoint_account in accounts else account] = (
+            username, password, local_expiry(response, expires) if expires else None)
     missing = set(accounts) - set(found)
     if missing:
         raise IntegrationError(f"no authorization data returned for {', '.join(sorted(missing))}")
     return found
 
 
-def _reason(exc: BaseException, identity: str | None, creds: Credentials, accounts: list[str], region: str) -> str:
+def _reason(exc: BaseException, identity: str | None, creds: Credentials, accounts: list[str],
+            region: str) -> Failure:
     who = f"identity {identity!r}" if identity else "the ambient AWS credentials"
     where = f"account {creds.account_id}" if creds.account_id else f"key {creds.masked_key}"
     code = error_code(exc)
     if code in ("AccessDeniedException", "AccessDenied"):
-        return (f"access denied: {who} ({where}) lacks ecr:GetAuthorizationToken for registry "
-                f"{', '.join(accounts)} in {region}")
-    if code in ("ExpiredTokenException", "ExpiredToken", "UnrecognizedClientException", "InvalidClientTokenId"):
-        return f"the session of {who} has expired: run `atmos auth login {identity or ''}`".rstrip()
+        return Failure(f"access denied: {who} ({where}) lacks ecr:GetAuthorizationToken for registry "
+                       f"{', '.join(accounts)} in {region}")
+    if code in REJECTED:
+        again = f"run `atmos auth login {identity} --force`" if identity else "renew the ambient credentials"
+        return Failure(f"AWS rejected the credentials of {who} ({code}){skew_hint(exc)}: {again}", rejected=True)
     error = translate(exc, identity=identity, step="ecr", action=f"ecr:GetAuthorizationToken in {region}")
-    return error.message
+    return Failure(error.message)

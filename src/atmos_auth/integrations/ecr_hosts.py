@@ -9,9 +9,11 @@ from atmos_auth.errors import RegistryError
 
 EXPECTED_FORM = "{account_id}.dkr.ecr.{region}.amazonaws.com"
 
+# ASCII digits only; the region must be a host label botocore accepts (not all digits, no edge hyphen,
+# at most 63 characters: botocore.utils.validate_region_name).
 _HOST = re.compile(
-    r"^(?P<account>\d{12})\.dkr(?P<sep>[.-])ecr(?P<fips>-fips)?\."
-    r"(?P<region>[a-z0-9][a-z0-9-]*)\."
+    r"^(?P<account>[0-9]{12})\.dkr(?P<sep>[.-])ecr(?P<fips>-fips)?\."
+    r"(?P<region>(?![0-9]+\.)(?!-)[a-z0-9-]{1,63}(?<!-))\."
     r"(?P<suffix>amazonaws\.com(?:\.cn)?|amazonaws\.eu|on\.aws|on\.amazonwebservices\.com\.cn"
     r"|c2s\.ic\.gov|sc2s\.sgov\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$"
 )
@@ -46,22 +48,29 @@ def registry_host(account_id: str, region: str) -> str:
     return f"{account_id}.dkr.ecr.{region}.{partition_suffix(region)}"
 
 
-def parse_registry(text: str) -> RegistryHost:
+def _shown(text: str) -> str:
+    """The argument as given, quoted; escaped when it has control characters, cut when very long."""
+    cut = text if len(text) <= 200 else text[:200] + "…"
+    return f'"{cut}"' if cut.isprintable() else repr(cut)
+
+
+def parse_registry(given: str) -> RegistryHost:
     """Accept `host`, `https://host`, `host/`, `host:443`; reject ECR Public and non-ECR hosts clearly."""
-    raw = text.strip()
+    text = _shown(given.strip())
+    raw = given.strip()
     host = re.sub(r"^https?://", "", raw, flags=re.I).rstrip("/")
     if "/" in host:
         host, _, path = host.partition("/")
         if path:
-            raise RegistryError(f'"{text}": give the registry host only, without a repository path ("{path}")',
+            raise RegistryError(f'{text}: give the registry host only, without a repository path ("{path}")',
                                 remedy=f"expected {EXPECTED_FORM}")
     host = host.lower().removesuffix(":443")
     if host in PUBLIC_HOSTS or host.endswith(".public.ecr.aws"):
-        raise RegistryError(f'"{text}" is ECR Public, which ecr-login does not support',
+        raise RegistryError(f'{text} is ECR Public, which ecr-login does not support',
                             remedy=f"give a private registry: {EXPECTED_FORM}")
-    match = _HOST.match(host)
+    match = _HOST.fullmatch(host) if host.isascii() else None
     if not match:
-        raise RegistryError(f'"{text}" is not a private ECR registry host',
+        raise RegistryError(f'{text} is not a private ECR registry host',
                             remedy=f"expected {EXPECTED_FORM} (e.g. 123456789012.dkr.ecr.us-east-2.amazonaws.com)")
     return RegistryHost(host=host, account_id=match["account"], region=match["region"],
                         fips=bool(match["fips"]), dualstack=match["sep"] == "-" or match["suffix"].startswith("on."))

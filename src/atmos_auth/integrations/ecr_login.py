@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 
 from atmos_auth.aws import ambient_credentials
 from atmos_auth.chain import known_identity
 from atmos_auth.config.model import AuthConfig
+from atmos_auth.credentials import Credentials
 from atmos_auth.errors import UsageError
 from atmos_auth.integrations import ecr
 from atmos_auth.integrations.ecr_hosts import parse_registry
@@ -14,12 +16,14 @@ from atmos_auth.integrations.hooks import provision
 from atmos_auth.interaction import Interaction
 
 Result = tuple[str | None, ecr.RegistryLogin]
+Run = Callable[[Credentials, "set[str] | None"], list[ecr.RegistryLogin]]
 
 
-def _credentials(config: AuthConfig, identity: str, ui: Interaction | None):  # noqa: ANN202
-    from atmos_auth.session import context, sign_in
+def _as(config: AuthConfig, identity: str, ui: Interaction | None, run: Run) -> list[ecr.RegistryLogin]:
+    """Sign in as `identity` and `run` the logins (again with fresh credentials if AWS refuses cached ones)."""
+    from atmos_auth.session import context, with_integrations
 
-    return sign_in(config, identity, context(config, ui)).auth.credentials
+    return with_integrations(config, identity, context(config, ui), run).registries
 
 
 def by_integrations(config: AuthConfig, names: list[str], ui: Interaction | None,
@@ -39,9 +43,11 @@ def by_integrations(config: AuthConfig, names: list[str], ui: Interaction | None
         by_identity.setdefault(entry.via.identity, []).append(name)
     results: list[Result] = []
     for identity, wanted in by_identity.items():
-        creds = _credentials(config, identity, ui)
-        results += [(identity, r) for r in provision(config, identity, creds, names=wanted, auto_only=False,
-                                                     force=force)]
+        def run(creds: Credentials, hosts: set[str] | None, i: str = identity,
+                w: list[str] = wanted) -> list[ecr.RegistryLogin]:
+            return provision(config, i, creds, names=w, auto_only=False, force=force or hosts is not None, hosts=hosts)
+
+        results += [(identity, r) for r in _as(config, identity, ui, run)]
     order = {name: i for i, name in enumerate(names)}
     return sorted(results, key=lambda item: order.get(item[1].integration or "", 0))
 
@@ -51,16 +57,16 @@ def by_identity(config: AuthConfig, identity: str, ui: Interaction | None, force
     if not any(isinstance(i, ecr.Config) for i in config.integrations_of(identity).values()):
         raise UsageError(f"identity {identity!r} has no aws/ecr integrations",
                          remedy="add one under auth.integrations with `via: {identity: " + identity + "}`")
-    creds = _credentials(config, identity, ui)
-    return [(identity, r) for r in provision(config, identity, creds, auto_only=False, force=force)]
+    return [(identity, r) for r in _as(config, identity, ui, lambda creds, hosts: provision(
+        config, identity, creds, auto_only=False, force=force or hosts is not None, hosts=hosts))]
 
 
 def by_registries(hosts: list[str], config: AuthConfig | None, identity: str | None,
                   ui: Interaction | None, force: bool = False) -> list[Result]:
     targets = [ecr.Target(parse_registry(host)) for host in dict.fromkeys(hosts)]
     if identity and config is not None:
-        identity = known_identity(config, identity)
-        creds = _credentials(config, identity, ui)
-    else:
-        creds = ambient_credentials(targets[0].registry.region)
-    return [(identity, r) for r in ecr.login(creds, targets, identity, force)]
+        name = known_identity(config, identity)
+        return [(name, r) for r in _as(config, name, ui, lambda creds, hosts: ecr.login(
+            creds, [t for t in targets if hosts is None or t.registry.host in hosts], name, force or hosts is not None))]
+    creds = ambient_credentials(targets[0].registry.region)
+    return [(None, r) for r in ecr.login(creds, targets, None, force)]

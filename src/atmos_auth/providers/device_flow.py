@@ -19,6 +19,10 @@ DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 SLOW_DOWN_SECONDS = 5  # RFC 8628 §3.5: add 5 seconds to the interval on every slow_down
 
 
+class StaleRegistration(Exception):
+    """StartDeviceAuthorization refused our client registration: the portal no longer knows it."""
+
+
 def register(oidc: Any, session: SsoSession, provider: str) -> None:
     """Register a client when we have none that is still valid (registrations live for months)."""
     if session.client_id and session.registration_expires_at and \
@@ -43,6 +47,8 @@ def run_device_flow(oidc: Any, session: SsoSession, provider: str, ui: Interacti
         auth = oidc.start_device_authorization(clientId=session.client_id, clientSecret=session.client_secret,
                                                startUrl=session.start_url)
     except Exception as exc:
+        if error_code(exc) == "InvalidClientException":
+            raise StaleRegistration() from None
         raise translate(exc, identity=None, step=provider, action="sso-oidc:StartDeviceAuthorization") from None
     ui.show_device_code(provider, auth["userCode"], auth["verificationUri"],
                         auth.get("verificationUriComplete") or auth["verificationUri"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import field_validator
 
@@ -11,9 +11,9 @@ from atmos_auth.aws import client, error_code, translate
 from atmos_auth.config.model import ProviderConfig
 from atmos_auth.config.types import Region, Session
 from atmos_auth.credentials import Secret, Token, utcnow
-from atmos_auth.errors import InteractionRequired
+from atmos_auth.errors import AuthError, InteractionRequired
 from atmos_auth.interaction import Interaction
-from atmos_auth.providers.device_flow import register, run_device_flow
+from atmos_auth.providers.device_flow import StaleRegistration, register, run_device_flow
 from atmos_auth.stores.files import locked
 from atmos_auth.stores.sso_cache import SsoCache, SsoSession
 
@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from atmos_auth.steps import Context
 
 KIND = "aws/iam-identity-center"
+#: What CreateToken says when the refresh token itself is no good (a new sign-in is the only way).
+_REFRESH_REFUSED = {"InvalidGrantException", "ExpiredTokenException", "UnauthorizedClientException",
+                    "AccessDeniedException", "InvalidRequestException"}
 
 
 class Config(ProviderConfig):
@@ -62,30 +65,53 @@ class SsoProvider:
                 return hit
             session = self.cache.load()
             oidc = client("sso-oidc", self.config.region, unsigned=True)
-            token = self._refresh(oidc, session)
+            token, why = self._refresh(oidc, session)
             if token is None:
                 if not self.ui.device_flow:
                     raise InteractionRequired(
-                        f"provider {self.name!r}: the SSO session for {self.config.start_url} is missing or expired, "
-                        "and signing in needs a person to approve a device code, but there is no terminal",
+                        f"provider {self.name!r}: {why}, and signing in needs a person to approve a device code, "
+                        "but there is no terminal",
                         remedy="run `atmos auth login` in a terminal, or pass --device-flow (or set "
                                "ATMOS_DEVICE_FLOW=1) to print the code and wait for approval from another device")
-                register(oidc, session, self.name)
-                token = run_device_flow(oidc, session, self.name, self.ui)
+                token = self._device_flow(oidc, session)
             self._store(session, token)
             return _token(session, self.config.region)  # type: ignore[return-value]
 
-    def _refresh(self, oidc: object, session: SsoSession) -> dict | None:
+    def _refresh(self, oidc: Any, session: SsoSession) -> tuple[dict | None, str]:
+        """A new access token from the refresh token, or (None, why not). A transient failure (throttling,
+        5xx, no answer) raises and keeps the refresh token: a person must not approve again for it."""
+        missing = f"the SSO session for {self.config.start_url} is missing or expired"
         if not (session.refresh_token and session.client_id and session.client_secret):
-            return None
+            return None, missing
         try:
-            return oidc.create_token(clientId=session.client_id, clientSecret=session.client_secret,  # type: ignore[attr-defined]
-                                     grantType="refresh_token", refreshToken=session.refresh_token)
+            return oidc.create_token(clientId=session.client_id, clientSecret=session.client_secret,
+                                     grantType="refresh_token", refreshToken=session.refresh_token), ""
         except Exception as exc:
-            if error_code(exc) is None:  # unreachable endpoint and the like: say so, do not start a flow
-                raise translate(exc, identity=None, step=self.name, action="sso-oidc:CreateToken (refresh)") from None
-            session.refresh_token = None  # refused (expired, revoked): fall back to the device flow
-            return None
+            code = error_code(exc)
+            if code == "InvalidClientException":  # the portal forgot our registration: register again
+                session.client_id = session.client_secret = session.registration_expires_at = None
+                session.refresh_token = None
+                return None, (f"the SSO portal {self.config.start_url} no longer knows this client registration "
+                              "(it was reset), so the session cannot be refreshed")
+            if code in _REFRESH_REFUSED:
+                session.refresh_token = None
+                return None, f"the SSO session for {self.config.start_url} expired or was revoked ({code})"
+            raise translate(exc, identity=None, step=self.name, action="sso-oidc:CreateToken (refresh)",
+                            remedy="the SSO session was kept; run the command again") from None
+
+    def _device_flow(self, oidc: Any, session: SsoSession) -> dict:
+        register(oidc, session, self.name)
+        try:
+            return run_device_flow(oidc, session, self.name, self.ui)
+        except StaleRegistration:  # refused although not expired: the portal was reset; register once more
+            session.client_id = session.client_secret = session.registration_expires_at = None
+            register(oidc, session, self.name)
+        try:
+            return run_device_flow(oidc, session, self.name, self.ui)
+        except StaleRegistration:
+            raise AuthError(f"the SSO portal {self.config.start_url} refused the client registration it has just "
+                            "issued (InvalidClientException)", step=self.name,
+                            remedy="try again in a minute; if it persists, check the start_url and region") from None
 
     def _store(self, session: SsoSession, token: dict) -> None:
         expires_in = token.get("expiresIn") or (self.config.session.duration if self.config.session and

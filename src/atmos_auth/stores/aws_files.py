@@ -7,13 +7,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from atmos_auth.credentials import Credentials
+from atmos_auth.errors import ConfigError
 from atmos_auth.stores import paths
-from atmos_auth.stores.files import atomic_write, locked
+from atmos_auth.stores.files import atomic_write, locked, read_bytes, remove_file, sweep_orphans
 
 _HEADER = re.compile(r"^\s*\[([^\]]+)\]\s*$")
+_UNSAFE = re.compile(r"[\[\]\x00-\x1f\x7f\u0085\u2028\u2029]")
+
+
+def profile_name_problem(name: str) -> str | None:
+    """Why `name` cannot be an INI section of the AWS files (brackets, line breaks), or None."""
+    if not name.strip():
+        return "it is empty"
+    if name != name.strip():
+        return "it starts or ends with a space"
+    if _UNSAFE.search(name):
+        return "it contains a bracket or a control character (a line break would inject sections)"
+    return None
 
 
 @dataclass(frozen=True)
@@ -22,7 +36,7 @@ class AwsFiles:
 
     @classmethod
     def for_provider(cls, provider: str) -> AwsFiles:
-        return cls(paths.config_dir() / "aws" / provider)
+        return cls(paths.config_dir() / "aws" / paths.safe_component(provider))
 
     @property
     def credentials(self) -> Path:
@@ -48,8 +62,24 @@ class AwsFiles:
                 changed.append(path)
         return changed
 
+    def read(self, profile: str) -> Credentials | None:
+        """The credentials of `profile` as login wrote them (with the expiry from its comment), or None."""
+        if profile_name_problem(profile) is not None or not self.credentials.exists():
+            return None
+        lines = _blocks(_read(self.credentials)).get(profile) or []
+        values = dict(_assignment(line) for line in lines if "=" in line and not line.lstrip().startswith(("[", ";", "#")))
+        expiry = next((line.split("expiration=", 1)[1].strip() for line in lines if "atmos: expiration=" in line), None)
+        if not values.get("aws_access_key_id") or not values.get("aws_secret_access_key"):
+            return None
+        try:
+            expires_at = datetime.fromisoformat(expiry) if expiry else None
+        except ValueError:
+            expires_at = None
+        return Credentials(values["aws_access_key_id"], values["aws_secret_access_key"],
+                           values.get("aws_session_token"), expires_at=expires_at)
+
     def has(self, profile: str) -> bool:
-        return self.credentials.exists() and profile in _blocks(self.credentials.read_text())
+        return self.credentials.exists() and profile in _blocks(_read(self.credentials))
 
 
 def _blocks(text: str) -> dict[str | None, list[str]]:
@@ -57,11 +87,11 @@ def _blocks(text: str) -> dict[str | None, list[str]]:
     blocks: dict[str | None, list[str]] = {None: []}
     current: str | None = None
     pending: list[str] = []
-    for line in text.splitlines():
+    for line in text.split("\n"):  # not splitlines(): a foreign U+2028 or form feed stays inside its line
         match = _HEADER.match(line)
         if match:
             current = match[1].strip()
-            blocks[current] = [*pending, line]
+            blocks.setdefault(current, []).extend([*pending, line])  # a repeated section is kept, not lost
             pending = []
         elif line.lstrip().startswith((";", "#")):
             pending.append(line)
@@ -73,9 +103,24 @@ def _blocks(text: str) -> dict[str | None, list[str]]:
     return blocks
 
 
+def _assignment(line: str) -> tuple[str, str]:
+    key, _, value = line.partition("=")
+    return key.strip().lower(), value.strip()
+
+
+def _read(path: Path) -> str:
+    """The file as text; bytes that are not UTF-8 survive a rewrite unchanged."""
+    data = read_bytes(path)
+    return "" if data is None else data.decode("utf-8", "surrogateescape")
+
+
 def _replace_section(path: Path, section: str, body: list[str] | None, comment: str | None) -> bool:
+    if (problem := profile_name_problem(section)) is not None:
+        raise ConfigError(f"{section!r} cannot be an AWS profile name: {problem}",
+                          remedy="rename the identity in atmos.yaml")
     with locked(path):
-        text = path.read_text() if path.exists() else ""
+        sweep_orphans(path)
+        text = _read(path)
         blocks = _blocks(text)
         existed = section in blocks
         if body is None:
@@ -86,7 +131,7 @@ def _replace_section(path: Path, section: str, body: list[str] | None, comment: 
             blocks[section] = [*([comment] if comment else []), f"[{section}]", *body, ""]
         out = "\n".join(line for lines in blocks.values() for line in lines).strip("\n")
         if not out.strip() and body is None:
-            path.unlink()
+            remove_file(path)
         else:
-            atomic_write(path, (out + "\n").encode())
+            atomic_write(path, (out + "\n").encode("utf-8", "surrogateescape"))
         return True

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
-import warnings
 from pathlib import Path
 from typing import Any, Protocol
 
 from atmos_auth.stores import paths
-from atmos_auth.stores.files import atomic_write, private_dir
+from atmos_auth.stores.files import atomic_write, locked, private_dir, remove_file
 
 SERVICE = "atmos-auth"
+log = logging.getLogger("atmos_auth")
 
 
 class CredentialStore(Protocol):
-    kind: str
+    @property
+    def kind(self) -> str: ...
 
     def get(self, key: str) -> dict[str, Any] | None: ...
     def set(self, key: str, value: dict[str, Any]) -> None: ...
@@ -64,15 +66,17 @@ class FileStore:
             return None
 
     def set(self, key: str, value: dict[str, Any]) -> None:
-        private_dir(self.folder)
-        atomic_write(self._path(key), json.dumps(value).encode())
+        private_dir(self.folder, tighten=True)
+        path = self._path(key)
+        with locked(path):
+            atomic_write(path, json.dumps(value).encode())
 
     def delete(self, key: str) -> bool:
-        try:
-            self._path(key).unlink()
-            return True
-        except FileNotFoundError:
+        path = self._path(key)
+        if not self.folder.is_dir():
             return False
+        with locked(path):
+            return remove_file(path)
 
 
 class KeyringStore:
@@ -83,7 +87,10 @@ class KeyringStore:
 
     def get(self, key: str) -> dict[str, Any] | None:
         raw = self._backend.get_password(SERVICE, key)
-        return json.loads(raw) if raw else None
+        try:
+            return json.loads(raw) if raw else None
+        except ValueError:
+            return None  # not ours, or damaged: treated as absent
 
     def set(self, key: str, value: dict[str, Any]) -> None:
         self._backend.set_password(SERVICE, key, json.dumps(value))
@@ -96,26 +103,58 @@ class KeyringStore:
             return False
 
 
-def open_store(configured: str = "system", path: str | None = None) -> CredentialStore:
-    kind = os.environ.get("ATMOS_KEYRING_TYPE") or configured
+def store_folder(path: str | None = None) -> Path:
+    """Where the file store (and the system store's fallback) keeps its files."""
     folder_text = os.environ.get("ATMOS_KEYRING_FILE_PATH") or path
     folder = Path(folder_text).expanduser() if folder_text else paths.data_dir() / "keyring"
-    if folder.suffix:  # Atmos treats a path with an extension as a file inside the folder
-        folder = folder.parent
+    return folder.parent if folder.suffix else folder  # Atmos treats a path with an extension as a file
+
+
+def open_store(configured: str = "system", path: str | None = None) -> CredentialStore:
+    kind = os.environ.get("ATMOS_KEYRING_TYPE") or configured
+    folder = store_folder(path)
     if kind == "memory":
         return MemoryStore()
     if kind == "file":
         return FileStore(folder)
-    backend = _usable_keyring()
-    if backend is None:
-        marker = folder / ".fallback-noted"
+    return SystemStore(folder)
+
+
+class SystemStore:
+    """The OS keyring, looked for on first use: a command that keeps nothing (a CI OIDC login) never
+    probes it, and never warns about it. Without a usable one, private files under `folder`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._inner: CredentialStore | None = None
+
+    def _store(self) -> CredentialStore:
+        if self._inner is None:
+            backend = _usable_keyring()
+            self._inner = KeyringStore(backend) if backend is not None else self._fallback()
+        return self._inner
+
+    def _fallback(self) -> FileStore:
+        marker = self.folder / ".fallback-noted"
         if not marker.exists():  # say it once per machine, not on every command
-            warnings.warn("no usable system keyring; keeping credentials in private 0600 files under "
-                          f"{folder} (set auth.keyring.type: file to make this the choice)", stacklevel=2)
-            private_dir(folder)
+            log.warning("no usable system keyring; keeping credentials in private 0600 files under %s "
+                        "(set auth.keyring.type: file to make this the choice)", self.folder)
+            private_dir(self.folder, tighten=True)
             marker.touch(mode=0o600)
-        return FileStore(folder)
-    return KeyringStore(backend)
+        return FileStore(self.folder)
+
+    @property
+    def kind(self) -> str:
+        return self._store().kind
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        return self._store().get(key)
+
+    def set(self, key: str, value: dict[str, Any]) -> None:
+        self._store().set(key, value)
+
+    def delete(self, key: str) -> bool:
+        return self._store().delete(key)
 
 
 def _usable_keyring() -> Any:

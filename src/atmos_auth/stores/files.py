@@ -1,76 +1,171 @@
-"""Atomic, private file writes under a lock: temp file in the same folder, fsync, rename, 0600/0700."""
+"""Atomic, private file writes: a temp file in the same folder, fsync, rename; 0600 files in 0700 folders.
+
+A writer killed mid-write (SIGKILL, OOM, power loss) leaves its temp copy, which may hold a secret.
+Temp files are named `.<name>.<pid>-XXXXXXXX.tmp`, and orphans are removed (a) before every write and
+delete of the file, under its lock, where any temp copy is an orphan, and (b) at the start of every
+command, in all our folders, where the writer's pid no longer runs: so no copy outlives a crash.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from filelock import FileLock, Timeout
+from atmos_auth.errors import FileAccessError
+from atmos_auth.stores.folders import private_dir
+from atmos_auth.stores.locks import locked
 
-from atmos_auth.errors import AtmosAuthError
+__all__ = ["atomic_write", "locked", "pending_write", "private_dir", "read_bytes", "remove_file", "sweep_dead",
+           "sweep_folder", "sweep_orphans"]
 
-#: Long enough for another process to finish a device flow it started (the waiter then reuses the token).
-LOCK_TIMEOUT_SECONDS = 900
-
-
-def private_dir(path: Path) -> Path:
-    """Create `path` (and parents) as 0700 when missing; never loosen an existing folder."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+_TEMP = r"\.{name}\.(?:(?P<pid>[0-9]+)-)?[a-z0-9_]{{8}}\.tmp"
+#: An untagged temp file (made by an older version) older than this has no live writer.
+_UNTAGGED_AGE_SECONDS = 600
 
 
-def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Replace `path` with `data` so that readers see the old or the new file, never a torn one."""
-    private_dir(path.parent)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _failed(action: str, path: Path, exc: OSError) -> FileAccessError:
+    return FileAccessError(f"cannot {action} {path}: {exc.strerror or exc}")
+
+
+def sweep_orphans(path: Path) -> int:
+    """Remove the temp files that killed writers of `path` left behind. Call with `path`'s lock held."""
+    pattern = re.compile(_TEMP.format(name=re.escape(path.name)))
+    removed = 0
     try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    with contextlib.suppress(OSError):  # make the rename durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+        names = os.listdir(path.parent)
+    except OSError:
+        return 0
+    for name in names:
+        if pattern.fullmatch(name):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path.parent / name)
+                removed += 1
+    return removed
+
+
+def sweep_dead(folder: Path, name: str | None = None) -> int:
+    """Remove temp files in `folder` (of the file `name`, or of any) whose writer no longer runs.
+    No lock is needed: a live writer's temp file is never taken."""
+    found = re.compile(_TEMP.format(name=re.escape(name) if name else ".+"))
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    for name in names:
+        match = found.fullmatch(name)
+        if match and _orphaned(folder / name, match["pid"]):
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
+                removed += 1
+    return removed
+
+
+def _orphaned(path: Path, pid: str | None) -> bool:
+    if pid is None:
         try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+            return time.time() - path.stat().st_mtime > _UNTAGGED_AGE_SECONDS
+        except OSError:
+            return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, ValueError, OverflowError):
+        return False  # alive (another user's), or not a pid we can ask about
+    return False
 
 
-#: How long to wait quietly before telling the person that another process holds the lock.
-QUIET_WAIT_SECONDS = 1.0
+def sweep_folder(folder: Path) -> int:
+    """Remove every orphaned temp file of ours in `folder`, each under its file's lock (for logout)."""
+    found = re.compile(_TEMP.format(name="(?P<name>.+)"))
+    try:
+        names = {m["name"] for n in os.listdir(folder) if (m := found.fullmatch(n))}
+    except OSError:
+        return 0
+    removed = 0
+    for name in sorted(names):
+        with locked(folder / name):
+            removed += sweep_orphans(folder / name)
+    return removed
+
+
+class PendingWrite:
+    """A complete, fsynced temp copy of the new file; `commit()` renames it over the file."""
+
+    def __init__(self, path: Path, temp: Path) -> None:
+        self.path = path
+        self.temp = temp
+        self.committed = False
+
+    def commit(self) -> None:
+        try:
+            os.replace(self.temp, self.path)
+        except OSError as exc:
+            raise _failed("write", self.path, exc) from None
+        self.committed = True
+        with contextlib.suppress(OSError):  # make the rename durable
+            dir_fd = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
 
 
 @contextlib.contextmanager
-def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS,
-           on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-    """An exclusive cross-process lock on `<path>.lock` (released even if the process dies).
-
-    `on_wait` is called once if the lock is not free within QUIET_WAIT_SECONDS.
-    """
-    private_dir(path.parent)
-    lock = FileLock(str(path) + ".lock", timeout=timeout)
+def pending_write(path: Path, data: bytes, mode: int = 0o600) -> Iterator[PendingWrite]:
+    """Write `data` to a temp file beside `path`; unless committed in the block, the temp file goes."""
     try:
-        if on_wait is None:
-            lock.acquire()
-        else:
-            try:
-                lock.acquire(timeout=QUIET_WAIT_SECONDS)
-            except Timeout:
-                on_wait()
-                lock.acquire()
-    except Timeout:
-        raise AtmosAuthError(f"timed out after {timeout:.0f}s waiting for the lock {path}.lock",
-                             remedy="another atmos process holds it; wait for it or end it") from None
+        private_dir(path.parent)
+        sweep_orphans(path)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _failed("write", path, exc) from None
+    pending = PendingWrite(path, Path(temp))
     try:
-        yield
+        try:
+            os.fchmod(fd, mode)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise _failed("write", path, exc) from None
+        yield pending
     finally:
-        lock.release()
+        if not pending.committed:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+
+
+def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Replace `path` with `data`: readers see the old or the new file, never a torn one. Hold its lock."""
+    with pending_write(path, data, mode) as pending:
+        pending.commit()
+
+
+def remove_file(path: Path) -> bool:
+    """Delete `path` and any orphaned temp copy of it; True if the file existed. Hold its lock."""
+    sweep_orphans(path)
+    try:
+        path.unlink()
+        return True
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise _failed("remove", path, exc) from None
+
+
+def read_bytes(path: Path) -> bytes | None:
+    """The file's content, None when it does not exist; any other failure names the file."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise _failed("read", path, exc) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 
@@ -26,3 +27,14 @@ def data_dir() -> Path:
 def docker_config_dir() -> Path:
     value = os.environ.get("DOCKER_CONFIG")
     return Path(value).expanduser() if value else Path.home() / ".docker"
+
+
+_SAFE = re.compile(r"[A-Za-z0-9@+=,_-][A-Za-z0-9@+=,._-]*")
+
+
+def safe_component(name: str) -> str:
+    """`name` as one file-name component: kept when plainly safe, else percent-encoded (never a path)."""
+    if _SAFE.fullmatch(name) and len(name) <= 200:
+        return name
+    encoded = "".join(c if _SAFE.fullmatch(c) else "".join(f"%{b:02X}" for b in c.encode()) for c in name)
+    return encoded[:200] if encoded else "%"

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from atmos_auth.stores import paths
-from atmos_auth.stores.files import atomic_write
+from atmos_auth.stores.files import atomic_write, locked, remove_file
 
 
 @dataclass
@@ -41,11 +41,9 @@ class SsoCache:
             return SsoSession(start_url=self.start_url, region=self.region)
 
     def save(self, session: SsoSession) -> None:
+        """Write the session; the caller holds `locked(self.path)` (one sign-in per portal at a time)."""
         atomic_write(self.path, json.dumps(asdict(session), indent=2).encode())
 
     def delete(self) -> bool:
-        try:
-            self.path.unlink()
-            return True
-        except FileNotFoundError:
-            return False
+        with locked(self.path):
+            return remove_file(self.path)

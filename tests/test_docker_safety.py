@@ -1,0 +1,291 @@
+"""Issue 8: the Docker config is never damaged (locks, foreign writers, lossless JSON, odd files,
+helpers that fail) and never silently left half-cleaned (pins, dry runs)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from tests.conftest import run_atmos
+from tests.test_docker_config import recorded, write_helper
+
+from atmos_auth.docker_config import DockerConfig, DockerLogin
+from atmos_auth.errors import DockerConfigError
+
+HOST = "123456789012.dkr.ecr.us-east-2.amazonaws.com"
+OTHER = "999999999999.dkr.ecr.us-east-1.amazonaws.com"
+
+
+def strict_json(data: bytes) -> object:
+    """Parse as Docker (Go) would: NaN/Infinity are not JSON."""
+    def refuse(name: str) -> object:
+        raise ValueError(f"{name} is not JSON")
+
+    return json.loads(data, parse_constant=refuse)
+
+
+# --- 1. the lock is keyed to the Docker config itself -------------------------------------------------
+
+_WRITER = """
+import sys
+from atmos_auth.docker_config import DockerConfig, DockerLogin
+DockerConfig().store([DockerLogin(sys.argv[1], "AWS", "p-" + sys.argv[1])])
+"""
+
+
+def test_issue_8_writers_sharing_only_the_docker_config_lose_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "shared-docker"
+    hosts = [f"1000000000{i:02d}.dkr.ecr.us-east-1.amazonaws.com" for i in range(12)]
+    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, host],
+                              env={**os.environ, "DOCKER_CONFIG": str(folder),
+                                   "XDG_CACHE_HOME": str(tmp_path / f"cache-{i}")})  # a cache folder each
+             for i, host in enumerate(hosts)]
+    assert [p.wait(60) for p in procs] == [0] * len(hosts)
+    auths = strict_json((folder / "config.json").read_bytes())["auths"]  # type: ignore[index]
+    assert sorted(auths) == sorted(hosts)
+    assert stat.S_IMODE((folder / "config.json.lock").stat().st_mode) == 0o600
+
+
+# --- 2. a writer that takes no lock --------------------------------------------------------------------
+
+def test_issue_8_a_change_made_under_us_is_merged_not_overwritten(tmp_path: Path, monkeypatch) -> None:
+    config = DockerConfig(tmp_path)
+    config.path.write_text(json.dumps({"auths": {"ghcr.io": {"auth": "Zm9vOmJhcg=="}}}))
+    import atmos_auth.docker_config as module
+
+    real = module.pending_write
+    raced = []
+
+    def racing_pending_write(*args, **kwargs):  # `docker login` renames its file in right before our rename
+        if not raced:
+            raced.append(True)
+            other = json.loads(config.path.read_text())
+            other["auths"]["quay.io"] = {"auth": "cXVheTp4"}
+            (tmp_path / "docker-tmp").write_text(json.dumps(other))
+            os.replace(tmp_path / "docker-tmp", config.path)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "pending_write", racing_pending_write)
+    config.store([DockerLogin(HOST, "AWS", "p")])
+    assert sorted(json.loads(config.path.read_text())["auths"]) == sorted(["ghcr.io", "quay.io", HOST])
+
+
+# --- 4. foreign content round-trips exactly ------------------------------------------------------------
+
+FOREIGN = (b'{\n  "x-big": 1e400,\n  "numbers": [1E5, 1.10, -0, 0.1e1, 123456789012345678901234567890],\n'
+           b'  "name": "prod-\xc3\xbc-\xe2\x98\x83",\n  "escaped": "\\u00fc\\/\\ud83d\\ude00",\n'
+           b'  "latin1": "caf\xe9",\n  "auths": {"ghcr.io": {"auth": "dXNlcjpwYXNz", "x": 1.50}}\n}')
+
+
+def test_issue_8_foreign_values_keep_their_exact_bytes(tmp_path: Path) -> None:
+    config = DockerConfig(tmp_path)
+    config.path.write_bytes(FOREIGN)
+    config.store([DockerLogin(HOST, "AWS", "p")])
+    after = config.path.read_bytes()
+    for piece in (b'"x-big": 1e400', b"[1E5, 1.10, -0, 0.1e1, 123456789012345678901234567890]",
+                  b'"prod-\xc3\xbc-\xe2\x98\x83"', b'"\\u00fc\\/\\ud83d\\ude00"', b'"caf\xe9"',
+                  b'"ghcr.io": {"auth": "dXNlcjpwYXNz", "x": 1.50}'):
+        assert piece in after
+    assert b"Infinity" not in after and b"NaN" not in after
+    strict_json(after.decode("utf-8", "replace").encode())  # still strict JSON (Go reads bad UTF-8 too)
+    assert config.inline_auth(HOST) == ("AWS", "p")
+
+
+def test_issue_8_an_untouched_file_is_not_rewritten(tmp_path: Path) -> None:
+    config = DockerConfig(tmp_path)
+    config.store([DockerLogin(HOST, "AWS", "p")])
+    before = (config.path.read_bytes(), config.path.stat().st_ino)
+    config.remove([])  # nothing to do: no write at all
+    assert (config.path.read_bytes(), config.path.stat().st_ino) == before
+
+
+@pytest.mark.parametrize("content", ['{"a": NaN}', '{"a": Infinity}', '{"a": 1,}', "\ufeff{}",
+                                     '{"x": ' + "[" * 100_000 + "]" * 100_000 + "}"])
+def test_issue_8_what_docker_cannot_read_is_refused_untouched(tmp_path: Path, content: str) -> None:
+    config = DockerConfig(tmp_path)
+    config.path.write_text(content)
+    with pytest.raises(DockerConfigError, match="left untouched"):
+        config.store([DockerLogin(HOST, "AWS", "p")])
+    assert config.path.read_text() == content
+
+
+def test_issue_8_auths_null_is_accepted_as_docker_does(tmp_path: Path) -> None:
+    config = DockerConfig(tmp_path)
+    config.path.write_text('{"auths": null, "credHelpers": null, "psFormat": "x"}')
+    config.store([DockerLogin(HOST, "AWS", "p")])
+    data = json.loads(config.path.read_text())
+    assert data["psFormat"] == "x" and config.inline_auth(HOST) == ("AWS", "p")
+
+
+# --- 5. only regular files -----------------------------------------------------------------------------
+
+def test_issue_8_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
+    config = DockerConfig(tmp_path)
+    os.mkfifo(config.path)
+    started = time.monotonic()
+    with pytest.raises(DockerConfigError, match="is a FIFO, not a regular file"):
+        config.store([DockerLogin(HOST, "AWS", "p")])
+    assert time.monotonic() - started < 5 and stat.S_ISFIFO(os.lstat(config.path).st_mode)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mknod needs root")
+def test_issue_8_a_symlink_to_a_device_is_refused(tmp_path: Path) -> None:
+    device = tmp_path / "null-device"
+    os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "config.json").symlink_to(device)
+    with pytest.raises(DockerConfigError, match="is a character device"):
+        DockerConfig(folder).store([DockerLogin(HOST, "AWS", "p")])
+    assert stat.S_ISCHR(os.stat(device).st_mode)
+
+
+def test_issue_8_folders_and_symlink_loops_are_clear_errors(tmp_path: Path) -> None:
+    loop = tmp_path / "loop"
+    loop.mkdir()
+    (loop / "config.json").symlink_to("config.json")
+    with pytest.raises(DockerConfigError, match="symlink loop"):
+        DockerConfig(loop).store([DockerLogin(HOST, "AWS", "p")])
+    folder = tmp_path / "dir"
+    (folder / "config.json").mkdir(parents=True)
+    with pytest.raises(DockerConfigError, match="is a folder"):
+        DockerConfig(folder).store([DockerLogin(HOST, "AWS", "p")])
+
+
+# --- 6. one helper that fails costs only its own hosts -------------------------------------------------
+
+def write_failing_helper(bin_dir: Path, name: str = "failstore") -> None:
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    helper = bin_dir / f"docker-credential-{name}"
+    helper.write_text("#!/bin/sh\ncat >/dev/null\necho 'store is broken here'\nexit 1\n")
+    helper.chmod(0o755)
+
+
+def test_issue_8_each_host_succeeds_or_fails_on_its_own(tmp_path: Path, monkeypatch) -> None:
+    store = write_helper(tmp_path / "bin", "dockfile")
+    write_failing_helper(tmp_path / "bin")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    config = DockerConfig(tmp_path / "d")
+    config.folder.mkdir()
+    third = "333333333333.dkr.ecr.us-west-2.amazonaws.com"
+    config.path.write_text(json.dumps({"credHelpers": {HOST: "dockfile", OTHER: "failstore",
+                                                       third: "ecr-login"}}))
+    results = {s.host: s for s in config.store([DockerLogin(h, "AWS", f"p-{h}") for h in (HOST, OTHER, third)])}
+    assert results[HOST].error is None and json.loads(store.read_text())[HOST]["Secret"] == f"p-{HOST}"
+    assert "docker-credential-failstore store failed: store is broken here" in (results[OTHER].error or "")
+    assert "fetches its own tokens" in (results[third].error or "") and "atmos auth env" in (results[third].error or "")
+
+
+def test_issue_8_a_failing_helper_does_not_stop_the_file_hosts(tmp_path: Path, monkeypatch) -> None:
+    write_failing_helper(tmp_path / "bin")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    config = DockerConfig(tmp_path)
+    config.path.write_text(json.dumps({"credHelpers": {OTHER: "failstore"}}))
+    results = {s.host: s for s in config.store([DockerLogin(HOST, "AWS", "p"), DockerLogin(OTHER, "AWS", "q")])}
+    assert results[HOST].error is None and config.inline_auth(HOST) == ("AWS", "p")
+    assert results[OTHER].error and config.inline_auth(OTHER) is None
+
+
+# --- 9. pins and dry runs ------------------------------------------------------------------------------
+
+def test_issue_8_a_pin_goes_when_docker_logout_already_took_the_secret(tmp_path: Path, monkeypatch) -> None:
+    store = write_helper(tmp_path / "bin", "dockfile")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    config = DockerConfig(tmp_path / "d")
+    config.folder.mkdir()
+    config.path.write_text(json.dumps({"credsStore": "dockfile"}))
+    stored = config.store([DockerLogin(HOST, "AWS", "p")])
+    assert stored[0].pinned
+    store.write_text("{}")  # `docker logout HOST`: the helper forgets the secret, the pin stays
+    entry = recorded(stored[0], "AWS", "p")
+    assert config.remove([entry], dry_run=True) == [] and config.remove([entry]) == []
+    assert json.loads(config.path.read_text()).get("credHelpers") == {}  # our pin is gone all the same
+
+
+def test_issue_8_dry_run_promises_exactly_what_logout_does(tmp_path: Path) -> None:
+    config = DockerConfig(tmp_path)
+    stored = config.store([DockerLogin(HOST, "AWS", "p"), DockerLogin(OTHER, "AWS", "q")])
+    data = json.loads(config.path.read_text())
+    data["auths"][OTHER]["auth"] = "bWluZTptaW5l"  # replaced by the user's own `docker login`
+    config.path.write_text(json.dumps(data))
+    entries = [recorded(stored[0], "AWS", "p"), recorded(stored[1], "AWS", "q")]
+    before = config.path.read_bytes()
+    promised = config.remove(entries, dry_run=True)
+    assert config.path.read_bytes() == before
+    assert [e.host for e in promised] == [e.host for e in config.remove(entries)] == [HOST]
+    assert config.inline_auth(OTHER) == ("mine", "mine")
+
+
+# --- 15. failures are messages, and the file is intact -------------------------------------------------
+
+@pytest.mark.skipif(os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists(), reason="needs root and setpriv")
+def test_issue_8_a_read_only_folder_is_a_message(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"auths": {}}')
+    os.chown(folder / "config.json", 65534, 65534)
+    os.chmod(tmp_path, 0o755)
+    folder.chmod(0o555)
+    home = tmp_path / "nobody-home"
+    home.mkdir()
+    os.chown(home, 65534, 65534)
+    code = ("from atmos_auth.docker_config import DockerConfig, DockerLogin\n"
+            "from atmos_auth.errors import AtmosAuthError\n"
+            f"try: print(DockerConfig().store([DockerLogin({HOST!r}, 'AWS', 'p')])[0].error)\n"
+            "except AtmosAuthError as e: print(e.message)")
+    done = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", code],
+                          env={**os.environ, "DOCKER_CONFIG": str(folder), "HOME": str(home),
+                               "XDG_CACHE_HOME": str(home / ".cache")}, capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in done.stderr
+    assert "cannot" in done.stdout + done.stderr and "Permission denied" in done.stdout + done.stderr
+    assert (folder / "config.json").read_text() == '{"auths": {}}' and sorted(os.listdir(folder)) == ["config.json"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root")
+def test_issue_8_a_full_disk_is_a_message_and_leaves_no_litter(tmp_path: Path) -> None:
+    folder = tmp_path / "full"
+    folder.mkdir()
+    script = f"""
+mount -t tmpfs -o size=64k tmpfs {folder}
+printf '{{"auths": {{}}}}' > {folder}/config.json
+dd if=/dev/zero of={folder}/fill bs=4k 2>/dev/null
+{sys.executable} -c "from atmos_auth.docker_config import DockerConfig, DockerLogin
+print(DockerConfig().store([DockerLogin('{HOST}', 'AWS', 'p')])[0].error)"
+cat {folder}/config.json; echo; ls -A {folder}
+"""
+    done = subprocess.run(["unshare", "-m", "sh", "-c", script], env={**os.environ, "DOCKER_CONFIG": str(folder)},
+                          capture_output=True, text=True, timeout=60)
+    if "mount:" in done.stderr:
+        pytest.skip(f"cannot mount here: {done.stderr.strip()}")
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "No space left on device" in done.stdout
+    assert '{"auths": {}}' in done.stdout and ".tmp" not in done.stdout
+
+
+# --- CLI: a login keeps going past a Docker config problem of one host ---------------------------------
+
+def test_issue_8_cli_reports_per_host_and_logout_removes_what_was_stored(emu, tmp_path: Path) -> None:
+    from tests.conftest import login_env, use_config
+
+    store = write_helper(tmp_path / "bin", "dockfile")
+    write_failing_helper(tmp_path / "bin")
+    env = {"PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    use_config("cross-account")
+    docker = Path(os.environ["DOCKER_CONFIG"])
+    docker.mkdir(parents=True)
+    (docker / "config.json").write_text(json.dumps({"credHelpers": {"111111111111.dkr.ecr.us-east-2.amazonaws.com":
+                                                                    "dockfile", OTHER: "failstore"}}))
+    result = run_atmos("auth", "login", "dev-admin", env={**login_env(), **env})
+    assert result.returncode == 3
+    assert "✓ ECR login: 111111111111.dkr.ecr.us-east-2.amazonaws.com" in result.stderr
+    assert f"✗ ECR login: {OTHER}: docker-credential-failstore store failed" in result.stderr
+    assert "111111111111.dkr.ecr.us-east-2.amazonaws.com" in json.loads(store.read_text())
+    out = run_atmos("auth", "logout", "dev-admin", env=env)
+    assert out.returncode == 0 and json.loads(store.read_text()) == {}
+
