@@ -63,6 +63,7 @@ def emu(emulator, monkeypatch):
     emulator.world.devices.clear()
     emulator.world.faults.clear()
     emulator.world.latency_ms = 0
+    emulator.world.clock_offset = 0.0
     emulator.world.auto_approve = True
     monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.url)
     return emulator

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from atmos_auth.config.model import AuthConfig
 from atmos_auth.credentials import Credentials, Secret
 from atmos_auth.errors import AuthError, SessionExpired
 from atmos_auth.steps import Context, Step, build_steps
+
+log = logging.getLogger("atmos_auth")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ def authenticate(config: AuthConfig, identity: str, ctx: Context) -> Authenticat
         value = _run(steps, start, value)
     if not isinstance(value, Credentials):
         raise AuthError("the chain ended without AWS credentials", identity=identity)
+    log.debug("identity %s: chain %s, %d step(s) run, the rest from the cache, key %s", identity,
+              " -> ".join(s.name for s in steps), len(steps) - start - 1, value.masked_key)
     return Authenticated(identity=identity, chain=[s.name for s in steps], credentials=value,
                          steps_run=len(steps) - start - 1)
 

@@ -50,6 +50,8 @@ def client(service: str, region: str, credentials: Credentials | None = None, *,
         signature_version=UNSIGNED if unsigned else None,
         use_fips_endpoint=fips or None, use_dualstack_endpoint=dualstack or None,
     )
+    log.debug("AWS client %s in %s (%s)", service, region,
+              "unsigned" if credentials is None else f"key {credentials.masked_key}")
     keys: dict[str, Any] = {}
     if credentials is not None:
         keys = {"aws_access_key_id": credentials.access_key_id,
@@ -87,13 +89,14 @@ def local_expiry(response: Any, expires_at: datetime) -> datetime:
         return expires_at
     log.warning("the system clock is %s AWS's (from the Date header of its answer); expiry times are "
                 "corrected, but fix the clock (NTP)", _skew_words(skew))
-    return expires_at - skew
+    return expires_at - skew - timedelta(seconds=1)  # the header has whole seconds: err on the early side
 
 
 def _skew_words(skew: timedelta) -> str:
     from atmos_auth.text import hours_minutes
 
-    return f"{hours_minutes(abs(skew))} {'behind' if skew > timedelta(0) else 'ahead of'}"
+    rounded = timedelta(minutes=round(abs(skew).total_seconds() / 60))
+    return f"{hours_minutes(rounded)} {'behind' if skew > timedelta(0) else 'ahead of'}"
 
 
 def skew_hint(exc: BaseException) -> str:

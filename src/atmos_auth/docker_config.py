@@ -13,7 +13,9 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import random
 import stat
+import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from atmos_auth import docker_helpers as helpers
 from atmos_auth.docker_helpers import decode_auth, encode_auth, fingerprint
 from atmos_auth.errors import DockerConfigError, StorageError
 from atmos_auth.stores import paths
-from atmos_auth.stores.files import locked, pending_write, sweep_orphans
+from atmos_auth.stores.files import locked, pending_write, swap_back, sweep_orphans
 from atmos_auth.stores.json_doc import JsonError, JsonObject
 
 log = logging.getLogger("atmos_auth")
@@ -32,8 +34,12 @@ log = logging.getLogger("atmos_auth")
 INLINE = "config.json"
 #: A Docker config is a few kilobytes; refuse what no Docker config is, instead of reading it into memory.
 MAX_BYTES = 128 * 1024 * 1024
-#: How often a write is merged again because a writer that takes no lock changed the file meanwhile.
-MERGE_ATTEMPTS = 8
+#: How long a write keeps merging again while a writer that takes no lock keeps changing the file.
+MERGE_SECONDS = 15.0
+#: After such a writer got in, how long we wait before checking that our change survived its next write.
+SETTLE_SECONDS = 0.05
+#: A file changed this recently may have a lock-free writer in the middle of its own read-modify-write.
+RECENT_SECONDS = 2.0
 LOCK_TIMEOUT_SECONDS = 120.0
 
 __all__ = ["INLINE", "DockerConfig", "DockerLogin", "Stored", "decode_auth", "fingerprint"]
@@ -140,26 +146,56 @@ class DockerConfig:
         return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
     def _commit(self, snapshot: _Snapshot, edit: Edit, document: JsonObject | None = None) -> None:
-        """Apply `edit` to the file and write it atomically, merging again if it changed under us."""
-        for _ in range(MERGE_ATTEMPTS):
+        """Apply `edit` to the file and write it atomically, merging again if it changed under us.
+
+        A lock-free writer (`docker login`) that read the file before our rename and renames its copy
+        after it would undo our change: once one has been seen, we check again a moment later."""
+        deadline = time.monotonic() + MERGE_SECONDS
+        contended = snapshot.info is not None and time.time() - snapshot.info.st_mtime < RECENT_SECONDS
+        while time.monotonic() < deadline:
             document = document if document is not None else self._parse(snapshot)
             edit(document)
             if not document.modified:
                 return
             data = document.render().encode("utf-8", "surrogateescape") + b"\n"
+            slipped_in = False
             with pending_write(self.target, data, _mode(snapshot.info)) as pending:
                 _keep_owner(pending.temp, snapshot.info)
                 written = os.stat(pending.temp).st_ino
                 if self._identity() == snapshot.identity:
-                    pending.commit()
+                    try:
+                        if pending.swap():  # the file we replaced is now at pending.temp
+                            slipped_in = self._replaced(pending.temp, snapshot)
+                    except FileExistsError:  # created by someone else a moment ago
+                        slipped_in = True
+            if slipped_in:  # merge into the copy that got in first
+                snapshot, document, contended = self._snapshot(), None, True
+                continue
             document = None
-            if pending.committed and (now := self._identity()) is not None and now[1] == written:
+            if pending.committed and not contended and (now := self._identity()) is not None and now[1] == written:
                 return
-            # A writer that takes no lock replaced the file before or just after our rename:
-            # merge our change into its version (if what we wrote did not survive).
+            if contended:
+                time.sleep(SETTLE_SECONDS * random.uniform(1, 2))
+            elif not pending.committed:
+                time.sleep(random.uniform(0, 0.01))  # out of step with the other writer
+            # A writer that takes no lock replaced the file before or after our rename: merge our
+            # change into its version (the edit is a no-op when what we wrote survived).
+            log.debug("%s changed while we wrote it; merging again", self.path)
+            contended = True
             snapshot = self._snapshot()
         raise DockerConfigError(f"{self.path} kept changing while we wrote it (another program rewrites it "
                                 "continuously); our change was not made", remedy="try again once it is idle")
+
+    def _replaced(self, path: Path, snapshot: _Snapshot) -> bool:
+        """Whether the file our rename replaced (now at `path`) is not the one we read: a lock-free writer
+        renamed its copy in just before us. Then its copy is put back in place (ours goes), to merge into."""
+        try:
+            slipped_in = os.lstat(path).st_ino != (snapshot.identity or (0, -1))[1]
+            if slipped_in:
+                swap_back(path, self.target)
+        finally:
+            os.unlink(path)
+        return slipped_in
 
     def _sections(self, document: JsonObject) -> tuple[JsonObject | None, JsonObject | None]:
         """`auths` and `credHelpers` (None when absent or null, as Docker reads them); other types refused."""

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
-from werkzeug.http import http_date
 from werkzeug.wrappers import Request, Response
 
 from atmos_auth.emulator import control, ecr, sso, sts
@@ -61,7 +60,6 @@ class EmulatorApp:
             response = _render_error(protocol, error)
         self.world.record(operation=operation, principal=principal, status=response.status_code,
                           region=scope(request)[1])
-        response.headers["Date"] = http_date(self.world.now())  # AWS's clock, as clients see it
         return response(environ, start_response)
 
     # --- routing -----------------------------------------------------------------------------------

@@ -17,6 +17,11 @@ class _QuietHandler(WSGIRequestHandler):
     def log(self, *args: Any, **kwargs: Any) -> None:  # the request log lives in World.log
         pass
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The Date header carries the emulated AWS clock (a clock-skew test moves it)."""
+        world = getattr(self.server.app, "world", None)
+        return super().date_time_string(world.now() if world is not None and timestamp is None else timestamp)
+
     def make_environ(self) -> dict[str, Any]:
         """Keep headers with underscores: the SSO portal's bearer is `x-amz-sso_bearer_token`."""
         environ = super().make_environ()

@@ -9,6 +9,7 @@ command, in all our folders, where the writer's pid no longer runs: so no copy o
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import tempfile
@@ -20,8 +21,11 @@ from atmos_auth.errors import FileAccessError
 from atmos_auth.stores.folders import private_dir
 from atmos_auth.stores.locks import locked
 
-__all__ = ["atomic_write", "locked", "pending_write", "private_dir", "read_bytes", "remove_file", "sweep_dead",
+__all__ = ["atomic_write", "locked", "pending_write", "private_dir", "read_bytes", "remove_file", "swap_back", "sweep_dead",
            "sweep_folder", "sweep_orphans"]
+
+log = logging.getLogger("atmos_auth")
+TRACE = 5
 
 _TEMP = r"\.{name}\.(?:(?P<pid>[0-9]+)-)?[a-z0-9_]{{8}}\.tmp"
 #: An untagged temp file (made by an older version) older than this has no live writer.
@@ -63,6 +67,7 @@ def sweep_dead(folder: Path, name: str | None = None) -> int:
             with contextlib.suppress(OSError):
                 os.unlink(folder / name)
                 removed += 1
+                log.debug("removed %s, left by a writer that was killed", folder / name)
     return removed
 
 
@@ -104,6 +109,7 @@ class PendingWrite:
         self.committed = False
 
     def commit(self) -> None:
+        log.log(TRACE, "write %s", self.path)
         try:
             os.replace(self.temp, self.path)
         except OSError as exc:
@@ -115,6 +121,46 @@ class PendingWrite:
                 os.fsync(dir_fd)
             finally:
                 os.close(dir_fd)
+
+
+    def swap(self) -> bool:
+        """Put the new file in place and keep the one it replaced at `self.temp` (the caller reads and
+        removes it): one atomic step (renameat2 RENAME_EXCHANGE), so a writer that takes no lock and
+        renamed its copy in just before us is seen, not silently replaced. False where the system
+        cannot exchange (then it is a plain rename); raises FileExistsError if a missing file appeared."""
+        exchanged = _renameat2(self.temp, self.path, _RENAME_EXCHANGE if self.path.exists() else _RENAME_NOREPLACE)
+        if exchanged is None:
+            self.commit()
+            return False
+        self.committed = True
+        return exchanged
+
+
+_RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
+
+
+def swap_back(first: Path, second: Path) -> None:
+    """Exchange two files atomically (undo a `PendingWrite.swap()`); best effort."""
+    with contextlib.suppress(OSError):
+        _renameat2(first, second, _RENAME_EXCHANGE)
+
+
+def _renameat2(source: Path, target: Path, flags: int) -> bool | None:
+    """True when exchanged, False when renamed (NOREPLACE), None when the system cannot do either."""
+    import ctypes
+    import errno
+
+    function = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if function is None:
+        return None
+    if function(-100, os.fsencode(source), -100, os.fsencode(target), flags) == 0:  # -100: AT_FDCWD
+        return flags == _RENAME_EXCHANGE
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return None
+    if code == errno.EEXIST:
+        raise FileExistsError(code, os.strerror(code), str(target))
+    raise _failed("write", target, OSError(code, os.strerror(code)))
 
 
 @contextlib.contextmanager
