@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench system-deps clean
+.PHONY: demo test soak lint bench system-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,14 @@ system-deps:
 
 test: $(STAMP) system-deps
 	@$(PY) -m pytest -q -p no:cacheprovider
+
+# The reliability suite at 10x its trials (160 concurrent writers a round, 160 SIGKILLs, ~10 000 fuzzed inputs);
+# every figure is printed and kept in .soak-report.jsonl.
+soak: $(STAMP) system-deps
+	@rm -f .soak-report.jsonl
+	@RELIABILITY_SCALE=$${RELIABILITY_SCALE:-10} RELIABILITY_REPORT=$(CURDIR)/.soak-report.jsonl \
+		$(PY) -m pytest -q -p no:cacheprovider tests/reliability tests/test_hostile_config.py
+	@cat .soak-report.jsonl
 
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check src tests bench scripts

@@ -57,7 +57,7 @@ def test_issue_8_writers_sharing_only_the_docker_config_lose_nothing(tmp_path: P
 def test_issue_8_a_change_made_under_us_is_merged_not_overwritten(tmp_path: Path, monkeypatch) -> None:
     config = DockerConfig(tmp_path)
     config.path.write_text(json.dumps({"auths": {"ghcr.io": {"auth": "Zm9vOmJhcg=="}}}))
-    import atmos_auth.docker_config as module
+    import atmos_auth.stores.shared_json as module
 
     real = module.pending_write
     raced = []
@@ -289,3 +289,15 @@ def test_issue_8_cli_reports_per_host_and_logout_removes_what_was_stored(emu, tm
     out = run_atmos("auth", "logout", "dev-admin", env=env)
     assert out.returncode == 0 and json.loads(store.read_text()) == {}
 
+
+
+def test_issue_8_a_config_larger_than_any_docker_config_is_refused(tmp_path: Path, monkeypatch) -> None:
+    import atmos_auth.stores.shared_json as module
+
+    monkeypatch.setattr(module, "MAX_BYTES", 1000)
+    config = DockerConfig(tmp_path)
+    big = json.dumps({"auths": {f"h{i}.example.com": {"auth": "eDp5"} for i in range(100)}})
+    config.path.write_text(big)
+    with pytest.raises(DockerConfigError, match="more than any Docker config"):
+        config.store([DockerLogin(HOST, "AWS", "p")])
+    assert config.path.read_text() == big

@@ -152,7 +152,7 @@ def _render(value: object, tag: str) -> str:
     return text.replace(": ", f": {tag}", 1) if tag else text
 
 
-@settings(max_examples=int(os.environ.get("RELIABILITY_EXAMPLES", "150")), deadline=None,
+@settings(max_examples=int(150 * float(os.environ.get("RELIABILITY_SCALE", "1"))), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(value=st.dictionaries(st.sampled_from(["providers", "identities", "integrations", "keyring", "logs",
                                                "realm", "x"]),

@@ -1,23 +1,14 @@
-"""Docker's config.json, edited losslessly: only the entries we own change, under Atmos's lock.
+"""Docker's config.json: our logins in, our logins out, nothing else touched.
 
-* The lock is `config.json.lock` beside the file (Atmos takes the same one), so every process that
-  shares the Docker config waits for the others, whatever its cache folder or user.
-* Writers that take no lock (`docker login`) are met by re-reading the file right before our atomic
-  rename and merging again if it changed; a change that lands after our rename is re-checked once.
-* Only a regular file (or a symlink to one) is read or replaced; devices, FIFOs and folders are refused.
-* Each host succeeds or fails on its own: a credential helper that fails costs only its own host.
+* The file is a SharedJsonFile: edited member by member, atomic, under `config.json.lock` (the lock
+  Atmos takes too, so every process sharing the Docker config waits for the others, whatever its cache
+  folder or user), and merged again when `docker login` writes at the same moment.
+* Each host succeeds or fails on its own: a credential helper that fails costs only its own hosts.
 """
 
 from __future__ import annotations
 
-import errno
 import logging
-import os
-import random
-import stat
-import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -26,21 +17,12 @@ from atmos_auth import docker_helpers as helpers
 from atmos_auth.docker_helpers import decode_auth, encode_auth, fingerprint
 from atmos_auth.errors import DockerConfigError, StorageError
 from atmos_auth.stores import paths
-from atmos_auth.stores.files import locked, pending_write, swap_back, sweep_orphans
-from atmos_auth.stores.json_doc import JsonError, JsonObject
+from atmos_auth.stores.json_doc import JsonObject
+from atmos_auth.stores.shared_json import SharedJsonFile
 
 log = logging.getLogger("atmos_auth")
 
 INLINE = "config.json"
-#: A Docker config is a few kilobytes; refuse what no Docker config is, instead of reading it into memory.
-MAX_BYTES = 128 * 1024 * 1024
-#: How long a write keeps merging again while a writer that takes no lock keeps changing the file.
-MERGE_SECONDS = 15.0
-#: After such a writer got in, how long we wait before checking that our change survived its next write.
-SETTLE_SECONDS = 0.05
-#: A file changed this recently may have a lock-free writer in the middle of its own read-modify-write.
-RECENT_SECONDS = 2.0
-LOCK_TIMEOUT_SECONDS = 120.0
 
 __all__ = ["INLINE", "DockerConfig", "DockerLogin", "Stored", "decode_auth", "fingerprint"]
 
@@ -69,150 +51,50 @@ class Recorded(Protocol):
     pinned: bool
 
 
-@dataclass(frozen=True)
-class _Snapshot:
-    data: bytes | None
-    identity: tuple[int, ...] | None
-    info: os.stat_result | None
-
-
-Edit = Callable[[JsonObject], None]
-
-
 class DockerConfig:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder or paths.docker_config_dir()
         self.path = self.folder / "config.json"
+        self.file = SharedJsonFile(self.path, "the Docker config", DockerConfigError)
 
     @property
     def target(self) -> Path:
-        """The file written: a symlinked config.json is followed, as Docker does."""
-        return Path(os.path.realpath(self.path))
-
-    @contextmanager
-    def _lock(self) -> Iterator[None]:
-        with ExitStack() as stack:
-            for path in dict.fromkeys((self.path, self.target)):
-                stack.enter_context(locked(path, timeout=LOCK_TIMEOUT_SECONDS, what=f"the Docker config {path}"))
-            sweep_orphans(self.target)  # copies a killed writer of ours left behind
-            yield
-
-    def _snapshot(self) -> _Snapshot:
-        target = self.target
-        try:
-            fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        except FileNotFoundError:
-            return _Snapshot(None, None, None)
-        except OSError as exc:
-            why = "it is a symlink loop" if exc.errno == errno.ELOOP else exc.strerror
-            raise DockerConfigError(f"cannot read {self.path}: {why}; it was left untouched") from None
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                raise DockerConfigError(f"{self.path} is {_kind(info.st_mode)}, not a regular file; it was left "
-                                        "untouched", remedy="point DOCKER_CONFIG at a folder with a real config.json")
-            if info.st_size > MAX_BYTES:
-                raise DockerConfigError(f"{self.path} has {info.st_size} bytes, more than any Docker config "
-                                        f"({MAX_BYTES} at most); it was left untouched")
-            with os.fdopen(fd, "rb", closefd=False) as handle:
-                data = handle.read(MAX_BYTES + 1)
-        except OSError as exc:
-            raise DockerConfigError(f"cannot read {self.path}: {exc.strerror}; it was left untouched") from None
-        finally:
-            os.close(fd)
-        return _Snapshot(data, (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns), info)
-
-    def _parse(self, snapshot: _Snapshot) -> JsonObject:
-        text = (snapshot.data or b"").decode("utf-8", "surrogateescape")  # foreign bytes survive as they were
-        try:
-            return JsonObject.parse(text)
-        except JsonError as exc:
-            raise DockerConfigError(f"{self.path} is not valid JSON ({exc}); it was left untouched",
-                                    remedy="fix or move the file, then log in again") from None
+        return self.file.target
 
     def read(self) -> dict[str, Any]:
         """The whole config as plain data ({} when there is none)."""
-        return self._parse(self._snapshot()).to_python()
+        return self.file.parse(self.file.snapshot()).to_python()
+
+    def inline_auths(self, hosts: list[str]) -> dict[str, tuple[str, str]]:
+        """(username, password) of the inline `auths` entries of `hosts` that have one."""
+        auths = self._sections(self.file.parse(self.file.snapshot()))[0]
+        found = {}
+        for host in hosts:
+            entry = auths.get(host) if auths is not None else None
+            if isinstance(entry, dict) and (auth := decode_auth(entry.get("auth"))) is not None:
+                found[host] = auth
+        return found
 
     def inline_auth(self, host: str) -> tuple[str, str] | None:
-        entry = (self.read().get("auths") or {}).get(host)
-        return decode_auth(entry.get("auth")) if isinstance(entry, dict) else None
-
-    def _identity(self) -> tuple[int, ...] | None:
-        try:
-            info = os.stat(self.target)
-        except OSError:
-            return None
-        return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
-
-    def _commit(self, snapshot: _Snapshot, edit: Edit, document: JsonObject | None = None) -> None:
-        """Apply `edit` to the file and write it atomically, merging again if it changed under us.
-
-        A lock-free writer (`docker login`) that read the file before our rename and renames its copy
-        after it would undo our change: once one has been seen, we check again a moment later."""
-        deadline = time.monotonic() + MERGE_SECONDS
-        contended = snapshot.info is not None and time.time() - snapshot.info.st_mtime < RECENT_SECONDS
-        while time.monotonic() < deadline:
-            document = document if document is not None else self._parse(snapshot)
-            edit(document)
-            if not document.modified:
-                return
-            data = document.render().encode("utf-8", "surrogateescape") + b"\n"
-            slipped_in = False
-            with pending_write(self.target, data, _mode(snapshot.info)) as pending:
-                _keep_owner(pending.temp, snapshot.info)
-                written = os.stat(pending.temp).st_ino
-                if self._identity() == snapshot.identity:
-                    try:
-                        if pending.swap():  # the file we replaced is now at pending.temp
-                            slipped_in = self._replaced(pending.temp, snapshot)
-                    except FileExistsError:  # created by someone else a moment ago
-                        slipped_in = True
-            if slipped_in:  # merge into the copy that got in first
-                snapshot, document, contended = self._snapshot(), None, True
-                continue
-            document = None
-            if pending.committed and not contended and (now := self._identity()) is not None and now[1] == written:
-                return
-            if contended:
-                time.sleep(SETTLE_SECONDS * random.uniform(1, 2))
-            elif not pending.committed:
-                time.sleep(random.uniform(0, 0.01))  # out of step with the other writer
-            # A writer that takes no lock replaced the file before or after our rename: merge our
-            # change into its version (the edit is a no-op when what we wrote survived).
-            log.debug("%s changed while we wrote it; merging again", self.path)
-            contended = True
-            snapshot = self._snapshot()
-        raise DockerConfigError(f"{self.path} kept changing while we wrote it (another program rewrites it "
-                                "continuously); our change was not made", remedy="try again once it is idle")
-
-    def _replaced(self, path: Path, snapshot: _Snapshot) -> bool:
-        """Whether the file our rename replaced (now at `path`) is not the one we read: a lock-free writer
-        renamed its copy in just before us. Then its copy is put back in place (ours goes), to merge into."""
-        try:
-            slipped_in = os.lstat(path).st_ino != (snapshot.identity or (0, -1))[1]
-            if slipped_in:
-                swap_back(path, self.target)
-        finally:
-            os.unlink(path)
-        return slipped_in
+        return self.inline_auths([host]).get(host)
 
     def _sections(self, document: JsonObject) -> tuple[JsonObject | None, JsonObject | None]:
         """`auths` and `credHelpers` (None when absent or null, as Docker reads them); other types refused."""
         found = []
         for key in ("auths", "credHelpers"):
-            if document.get(key) is not None and document.child(key) is None:
+            section = None if document.is_null(key) else document.child(key)
+            if section is None and not document.is_null(key):
                 raise DockerConfigError(f'{self.path}: "{key}" must be an object; it was left untouched')
-            found.append(document.child(key))
+            found.append(section)
         return found[0], found[1]
 
     def store(self, logins: list[DockerLogin]) -> list[Stored]:
         """Save every login; a host whose helper fails is reported on its own, the others still land."""
         results: dict[str, Stored] = {}
         plan: dict[str, tuple[str | None, str, bool]] = {}  # host -> (helper, auth or "", pin)
-        with self._lock():
-            snapshot = self._snapshot()
-            document = self._parse(snapshot)
+        with self.file.lock():
+            snapshot = self.file.snapshot()
+            document = self.file.parse(snapshot)
             auths, pins = self._sections(document)
             for login in logins:
                 entry = auths.get(login.host) if auths is not None else None
@@ -225,7 +107,7 @@ class DockerConfig:
                 results[login.host] = stored
             if plan:
                 try:
-                    self._commit(snapshot, lambda doc: _apply_store(doc, plan), document)
+                    self.file.commit(snapshot, lambda doc: _apply_store(doc, plan), document)
                 except StorageError as exc:
                     for host, (helper, _, _) in plan.items():
                         previous = results[host]
@@ -238,11 +120,11 @@ class DockerConfig:
         """Remove the credentials of `entries` that still hold what we wrote; return those."""
         removed: list[Recorded] = []
         drops: dict[str, tuple[bool, str | None]] = {}
-        with self._lock():
-            snapshot = self._snapshot()
+        with self.file.lock():
+            snapshot = self.file.snapshot()
             if snapshot.data is None:
                 return []
-            document = self._parse(snapshot)
+            document = self.file.parse(snapshot)
             auths, pins = self._sections(document)
             for entry in entries:
                 ours, gone = _still_ours(auths, entry)
@@ -260,7 +142,7 @@ class DockerConfig:
                 if ours or gone or pin is not None:
                     drops[entry.host] = (ours or gone, pin)
             if drops and not dry_run:
-                self._commit(snapshot, lambda doc: _apply_remove(doc, drops), document)
+                self.file.commit(snapshot, lambda doc: _apply_remove(doc, drops), document)
         return removed
 
 
@@ -354,25 +236,6 @@ def _fold_scheme_duplicate(auths: JsonObject, host: str) -> None:
                 if key not in entry:
                     entry.set(key, value)
         auths.delete(stale)
-
-
-def _mode(info: os.stat_result | None) -> int:
-    """Keep a stricter mode than 0600, never a looser one."""
-    return (stat.S_IMODE(info.st_mode) & 0o600 or 0o600) if info is not None else 0o600
-
-
-def _keep_owner(temp: Path, info: os.stat_result | None) -> None:
-    """As root (sudo), keep the file's owner, as `docker login` does."""
-    if info is not None and os.geteuid() == 0 and (info.st_uid, info.st_gid) != (0, 0):
-        os.chown(temp, info.st_uid, info.st_gid)
-
-
-def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
-        if test(mode):
-            return name
-    return "not a regular file"
 
 
 def _shadow_note(stored: Stored, shadowed: set[str]) -> Stored:

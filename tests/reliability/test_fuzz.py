@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
 from botocore.utils import validate_region_name
@@ -90,20 +89,33 @@ def test_docker_merge_keeps_every_foreign_member_byte_for_byte(tmp_path_factory,
         assert f": {number}" in after
 
 
+def read_github_env(text: str) -> dict[str, str]:
+    """How the Actions runner reads $GITHUB_ENV: `K=v` lines, and `K<<DELIMITER` blocks."""
+    found, lines, index = {}, text.split("\n"), 0
+    while index < len(lines):
+        line = lines[index]
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            key, delimiter = line.split("<<", 1)
+            end = lines.index(delimiter, index + 1)
+            found[key] = "\n".join(lines[index + 1:end])
+            index = end + 1
+        elif line:
+            key, _, value = line.partition("=")
+            found[key] = value
+            index += 1
+        else:
+            index += 1
+    return found
+
+
 @SETTINGS
-@given(name=st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00/"),
-                    min_size=1, max_size=30))
-def test_env_output_survives_the_shell(tmp_path_factory, name) -> None:
-    from click.testing import CliRunner
+@given(values=st.dictionaries(st.sampled_from(["AWS_PROFILE", "AWS_CONFIG_FILE", "DOCKER_CONFIG"]),
+                              st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                                      max_size=30), min_size=1))
+def test_env_output_survives_the_shell_and_github(values) -> None:
+    from atmos_auth import env_format
 
-    from atmos_auth.cli.main import cli
-
-    folder = tmp_path_factory.mktemp("env")
-    (folder / "atmos.yaml").write_text((Path(__file__).parents[2] / "examples/spec/quick-start.yaml").read_text())
-    docker = str(folder / name)
-    result = CliRunner().invoke(cli, ["--config", str(folder / "atmos.yaml"), "auth", "env", "dev-admin"],
-                                env={"DOCKER_CONFIG": docker})
-    assert result.exit_code == 0, result.output
-    shown = subprocess.run(["bash", "-c", result.stdout + '\nprintf %s "$DOCKER_CONFIG"'], capture_output=True,
-                           env={"PATH": os.environ["PATH"]}, timeout=10)
-    assert shown.stdout.decode("utf-8", "surrogateescape") == docker
+    script = env_format.shell(values, export=True) + "".join(f'\nprintf "%s\\0" "${k}"' for k in sorted(values))
+    shown = subprocess.run(["bash", "-c", script], capture_output=True, env={"PATH": os.environ["PATH"]}, timeout=10)
+    assert shown.stdout.decode().split("\0")[:-1] == [values[k] for k in sorted(values)]
+    assert read_github_env(env_format.github(values)) == values

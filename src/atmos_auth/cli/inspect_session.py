@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shlex
 
 import click
 
@@ -65,6 +64,7 @@ def env_command(app: App, identity: str | None, identity_option: str | None, fmt
       eval "$(atmos auth env dev-admin)"
       atmos auth env ci-deployer --format github     # in a GitHub Actions step
     """
+    from atmos_auth import env_format
     from atmos_auth.session import environment
 
     env = environment(app.config, pick_identity(app, identity, identity_option))
@@ -75,11 +75,10 @@ def env_command(app: App, identity: str | None, identity_option: str | None, fmt
         target = os.environ.get("GITHUB_ENV")
         if not target:
             raise UsageError("--format github needs $GITHUB_ENV (it is set inside GitHub Actions)")
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.writelines(f"{k}={v}\n" for k, v in sorted(env.items()))
+        with open(target, "a", encoding="utf-8", errors="surrogateescape") as handle:
+            handle.write(env_format.github(env))
         output.ok(f"Appended {len(env)} variables to $GITHUB_ENV")
         return
-    prefix = "export " if fmt == "bash" else ""
-    output.data("\n".join(f"{prefix}{k}={shlex.quote(v)}" for k, v in sorted(env.items())))
+    output.data(env_format.shell(env, export=fmt == "bash"))
 
 

@@ -13,7 +13,7 @@ from atmos_auth.aws import REJECTED, client, error_code, local_expiry, skew_hint
 from atmos_auth.config.model import IntegrationConfig
 from atmos_auth.config.types import AccountId, Region, Strict
 from atmos_auth.credentials import Credentials, utcnow
-from atmos_auth.docker_config import INLINE, DockerConfig, DockerLogin, Stored, decode_auth, fingerprint
+from atmos_auth.docker_config import INLINE, DockerConfig, DockerLogin, Stored, fingerprint
 from atmos_auth.errors import IntegrationError, StorageError
 from atmos_auth.integrations.ecr_hosts import RegistryHost, parse_registry, registry_host
 from atmos_auth.stores.docker_state import DockerState, WrittenLogin
@@ -171,14 +171,14 @@ def _still_valid(docker: DockerConfig, targets: list[Target], identity: str | No
     written = {e.host: e for e in DockerState().all() if e.config == str(docker.path) and e.identity == identity}
     if not any(t.registry.host in written for t in targets):
         return {}
-    auths = docker.read().get("auths") or {}
+    current_auths = docker.inline_auths([t.registry.host for t in targets])
     found = {}
     for target in targets:
         entry = written.get(target.registry.host)
         if entry is None or entry.store != INLINE or not entry.expires_at:
             continue
         expires = datetime.fromisoformat(entry.expires_at)
-        current = decode_auth((auths.get(entry.host) or {}).get("auth"))
+        current = current_auths.get(entry.host)
         if expires - utcnow() > REUSE_WHILE_LEFT and current and fingerprint(*current) == entry.fingerprint:
             found[entry.host] = RegistryLogin(entry.host, target.integration, expires, entry.store, reused=True)
     return found

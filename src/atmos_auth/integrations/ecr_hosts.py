@@ -62,7 +62,7 @@ def parse_registry(given: str) -> RegistryHost:
     if "/" in host:
         host, _, path = host.partition("/")
         if path:
-            raise RegistryError(f'{text}: give the registry host only, without a repository path ("{path}")',
+            raise RegistryError(f"{text}: give the registry host only, without a repository path ({_shown(path)})",
                                 remedy=f"expected {EXPECTED_FORM}")
     host = host.lower().removesuffix(":443")
     if host in PUBLIC_HOSTS or host.endswith(".public.ecr.aws"):

@@ -1,0 +1,182 @@
+"""A JSON file that other programs write too: read strictly, edited member by member, written atomically
+under `<file>.lock`, and merged again when a writer that takes no lock changes it meanwhile.
+
+* Only a regular file (or a symlink to one) is read or replaced; devices, FIFOs and folders are refused.
+* Before our rename the file is checked again; the rename is an atomic exchange (renameat2), so a copy
+  that a lock-free writer renamed in just before ours is seen, put back, and merged into.
+* When the file was changed a moment ago (a lock-free writer may be mid-write), we check shortly after
+  our write that our change survived, and merge again if not.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import random
+import stat
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from atmos_auth.errors import FileAccessError, StorageError
+from atmos_auth.stores.files import locked, pending_write, swap_back, sweep_orphans
+from atmos_auth.stores.json_doc import JsonError, JsonObject
+
+log = logging.getLogger("atmos_auth")
+
+#: A Docker config is a few kilobytes; refuse what no such file is, instead of reading it into memory
+#: (a 52 MB config, 500 000 entries, takes about 4 s and 550 MB).
+MAX_BYTES = 64 * 1024 * 1024
+#: How long a write keeps merging again while a writer that takes no lock keeps changing the file.
+MERGE_SECONDS = 15.0
+#: After such a writer got in, how long we wait before checking that our change survived its next write.
+SETTLE_SECONDS = 0.05
+#: A file changed this recently may have a lock-free writer in the middle of its own read-modify-write.
+RECENT_SECONDS = 2.0
+LOCK_TIMEOUT_SECONDS = 120.0
+
+Edit = Callable[[JsonObject], None]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    data: bytes | None
+    identity: tuple[int, ...] | None
+    info: os.stat_result | None
+
+
+class SharedJsonFile:
+    """`path` (followed if a symlink); `what` names it in messages and lock waits; problems are raised
+    as `error` (a StorageError)."""
+
+    def __init__(self, path: Path, what: str, error: type[StorageError] = FileAccessError) -> None:
+        self.path = path
+        self.what = what
+        self.error = error
+
+    @property
+    def target(self) -> Path:
+        """The file written: a symlinked config.json is followed, as Docker does."""
+        return Path(os.path.realpath(self.path))
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        with ExitStack() as stack:
+            for path in dict.fromkeys((self.path, self.target)):
+                stack.enter_context(locked(path, timeout=LOCK_TIMEOUT_SECONDS, what=f"{self.what} {path}"))
+            sweep_orphans(self.target)  # copies a killed writer of ours left behind
+            yield
+
+    def snapshot(self) -> Snapshot:
+        target = self.target
+        try:
+            fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return Snapshot(None, None, None)
+        except OSError as exc:
+            why = "it is a symlink loop" if exc.errno == errno.ELOOP else exc.strerror
+            raise self.error(f"cannot read {self.path}: {why}; it was left untouched") from None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise self.error(f"{self.path} is {_kind(info.st_mode)}, not a regular file; it was left "
+                                        "untouched", remedy="point DOCKER_CONFIG at a folder with a real config.json")
+            if info.st_size > MAX_BYTES:
+                raise self.error(f"{self.path} has {info.st_size} bytes, more than any Docker config "
+                                        f"({MAX_BYTES} at most); it was left untouched")
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                data = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise self.error(f"cannot read {self.path}: {exc.strerror}; it was left untouched") from None
+        finally:
+            os.close(fd)
+        return Snapshot(data, (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns), info)
+
+    def parse(self, snapshot: Snapshot) -> JsonObject:
+        text = (snapshot.data or b"").decode("utf-8", "surrogateescape")  # foreign bytes survive as they were
+        try:
+            return JsonObject.parse(text)
+        except JsonError as exc:
+            raise self.error(f"{self.path} is not valid JSON ({exc}); it was left untouched",
+                                    remedy="fix or move the file, then try again") from None
+
+    def _identity(self) -> tuple[int, ...] | None:
+        try:
+            info = os.stat(self.target)
+        except OSError:
+            return None
+        return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+    def commit(self, snapshot: Snapshot, edit: Edit, document: JsonObject | None = None) -> None:
+        """Apply `edit` to the file and write it atomically, merging again if it changed under us.
+
+        A lock-free writer (`docker login`) that read the file before our rename and renames its copy
+        after it would undo our change: once one has been seen, we check again a moment later."""
+        deadline = time.monotonic() + MERGE_SECONDS
+        contended = snapshot.info is not None and time.time() - snapshot.info.st_mtime < RECENT_SECONDS
+        while time.monotonic() < deadline:
+            document = document if document is not None else self.parse(snapshot)
+            edit(document)
+            if not document.modified:
+                return
+            data = document.render().encode("utf-8", "surrogateescape") + b"\n"
+            slipped_in = False
+            with pending_write(self.target, data, _mode(snapshot.info)) as pending:
+                _keep_owner(pending.temp, snapshot.info)
+                written = os.stat(pending.temp).st_ino
+                if self._identity() == snapshot.identity:
+                    try:
+                        if pending.swap():  # the file we replaced is now at pending.temp
+                            slipped_in = self._replaced(pending.temp, snapshot)
+                    except FileExistsError:  # created by someone else a moment ago
+                        slipped_in = True
+            if slipped_in:  # merge into the copy that got in first
+                snapshot, document, contended = self.snapshot(), None, True
+                continue
+            document = None
+            if pending.committed and not contended and (now := self._identity()) is not None and now[1] == written:
+                return
+            if contended:
+                time.sleep(SETTLE_SECONDS * random.uniform(1, 2))
+            elif not pending.committed:
+                time.sleep(random.uniform(0, 0.01))  # out of step with the other writer
+            # A writer that takes no lock replaced the file before or after our rename: merge our
+            # change into its version (the edit is a no-op when what we wrote survived).
+            log.debug("%s changed while we wrote it; merging again", self.path)
+            contended = True
+            snapshot = self.snapshot()
+        raise self.error(f"{self.path} kept changing while we wrote it (another program rewrites it "
+                                "continuously); our change was not made", remedy="try again once it is idle")
+
+    def _replaced(self, path: Path, snapshot: Snapshot) -> bool:
+        """Whether the file our rename replaced (now at `path`) is not the one we read: a lock-free writer
+        renamed its copy in just before us. Then its copy is put back in place (ours goes), to merge into."""
+        try:
+            slipped_in = os.lstat(path).st_ino != (snapshot.identity or (0, -1))[1]
+            if slipped_in:
+                swap_back(path, self.target)
+        finally:
+            os.unlink(path)
+        return slipped_in
+
+
+def _mode(info: os.stat_result | None) -> int:
+    """Keep a stricter mode than 0600, never a looser one."""
+    return (stat.S_IMODE(info.st_mode) & 0o600 or 0o600) if info is not None else 0o600
+
+
+def _keep_owner(temp: Path, info: os.stat_result | None) -> None:
+    """As root (sudo), keep the file's owner, as `docker login` does."""
+    if info is not None and os.geteuid() == 0 and (info.st_uid, info.st_gid) != (0, 0):
+        os.chown(temp, info.st_uid, info.st_gid)
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
