@@ -87,9 +87,14 @@ def local_expiry(response: Any, expires_at: datetime) -> datetime:
     skew = server_skew(response)
     if skew is None or abs(skew) < SKEW_NOTICE:
         return expires_at
-    log.warning("the system clock is %s AWS's (from the Date header of its answer); expiry times are "
-                "corrected, but fix the clock (NTP)", _skew_words(skew))
+    _warn_skew(_skew_words(skew))
     return expires_at - skew - timedelta(seconds=1)  # the header has whole seconds: err on the early side
+
+
+@functools.cache
+def _warn_skew(words: str) -> None:  # once per process, not once per answer
+    log.warning("the system clock is %s AWS's (from the Date header of its answer); expiry times are "
+                "corrected, but fix the clock (NTP)", words)
 
 
 def _skew_words(skew: timedelta) -> str:

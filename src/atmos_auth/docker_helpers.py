@@ -59,12 +59,14 @@ def store(helper: str, host: str, username: str, password: str) -> None:
 
 
 def get(helper: str, host: str) -> tuple[str, str] | None:
-    """What the helper holds for `host`, or None when it holds nothing (or cannot say)."""
+    """What the helper holds for `host`, or None when it holds nothing (or cannot say). Older
+    docker-credential-pass answers a missing host with exit 0 and an empty secret: that is nothing too."""
     try:
         found = json.loads(call(helper, "get", host))
-        return str(found.get("Username", "")), str(found.get("Secret", ""))
+        held = str(found.get("Username") or ""), str(found.get("Secret") or "")
     except (DockerConfigError, ValueError, AttributeError):
         return None
+    return held if any(held) else None
 
 
 def erase(helper: str, host: str) -> None:

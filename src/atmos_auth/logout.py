@@ -6,8 +6,9 @@ from atmos_auth.cache import CachedStep
 from atmos_auth.chain import chain_names
 from atmos_auth.config.model import AuthConfig
 from atmos_auth.integrations.hooks import cleanup
-from atmos_auth.session import aws_files, context
+from atmos_auth.session import aws_files, context, private_folders
 from atmos_auth.steps import build_steps
+from atmos_auth.stores.files import sweep_folder
 
 
 def logout(config: AuthConfig, *, identity: str | None = None, provider: str | None = None,
@@ -47,22 +48,8 @@ def logout(config: AuthConfig, *, identity: str | None = None, provider: str | N
                 report.append(f"SSO session of {name} ({entry.start_url}; also signed out at the portal)")
             if not dry_run:
                 portal.logout()
-    if everything and not dry_run:
-        _sweep_all(config)
+    if everything and not dry_run:  # temp copies that killed writers left anywhere (they may hold secrets)
+        for folder in private_folders(config):
+            sweep_folder(folder)
     return report
 
-
-def _sweep_all(config: AuthConfig) -> None:
-    """Temp copies that killed writers left in any of our folders (they may hold secrets)."""
-    from atmos_auth.stores import paths
-    from atmos_auth.stores.credential_store import store_folder
-    from atmos_auth.stores.files import sweep_folder
-
-    keyring = config.settings.keyring
-    folders = [store_folder(keyring.spec.path if keyring.spec else None), paths.cache_dir(),
-               paths.cache_dir() / "aws-sso"]
-    aws = paths.config_dir() / "aws"
-    if aws.is_dir():
-        folders += [p for p in aws.iterdir() if p.is_dir()]
-    for folder in folders:
-        sweep_folder(folder)

@@ -32,24 +32,26 @@ class LoginOutcome:
 
 
 def context(config: AuthConfig, ui: Interaction | None = None, force: bool = False) -> Context:
-    keyring = config.settings.keyring
-    folder = keyring.spec.path if keyring.spec else None
-    sweep_crashed_writes(store_folder(folder))
-    return Context(store=open_store(keyring.type, folder), ui=ui or Headless(), force=force)
-
-
-def sweep_crashed_writes(keyring_folder: Path) -> None:
-    """Remove the temp copies that killed commands left in any of our folders (they may hold secrets)."""
     from atmos_auth.docker_config import DockerConfig
-    from atmos_auth.stores import paths
     from atmos_auth.stores.files import sweep_dead
 
-    docker = DockerConfig().target
-    aws = paths.config_dir() / "aws"
-    for folder in (keyring_folder, paths.cache_dir(), paths.cache_dir() / "aws-sso",
-                   *(aws.iterdir() if aws.is_dir() else ())):
+    keyring = config.settings.keyring
+    for folder in private_folders(config):  # temp copies that killed commands left (they may hold secrets)
         sweep_dead(folder)
+    docker = DockerConfig().target
     sweep_dead(docker.parent, docker.name)
+    return Context(store=open_store(keyring.type, keyring.spec.path if keyring.spec else None), ui=ui or Headless(),
+                   force=force)
+
+
+def private_folders(config: AuthConfig) -> list[Path]:
+    """Every folder of ours that holds secrets: the file keyring, the caches, the AWS files."""
+    from atmos_auth.stores import paths
+
+    keyring = config.settings.keyring
+    aws = paths.config_dir() / "aws"
+    return [store_folder(keyring.spec.path if keyring.spec else None), paths.cache_dir(),
+            paths.cache_dir() / "aws-sso", *(p for p in (aws.iterdir() if aws.is_dir() else ()) if p.is_dir())]
 
 
 def aws_files(config: AuthConfig, identity: str) -> AwsFiles:

@@ -9,6 +9,7 @@ command, in all our folders, where the writer's pid no longer runs: so no copy o
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import re
@@ -16,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from atmos_auth.errors import FileAccessError
 from atmos_auth.stores.folders import private_dir
@@ -114,6 +116,9 @@ class PendingWrite:
             os.replace(self.temp, self.path)
         except OSError as exc:
             raise _failed("write", self.path, exc) from None
+        self._done()
+
+    def _done(self) -> None:
         self.committed = True
         with contextlib.suppress(OSError):  # make the rename durable
             dir_fd = os.open(self.path.parent, os.O_RDONLY)
@@ -122,17 +127,17 @@ class PendingWrite:
             finally:
                 os.close(dir_fd)
 
-
     def swap(self) -> bool:
         """Put the new file in place and keep the one it replaced at `self.temp` (the caller reads and
         removes it): one atomic step (renameat2 RENAME_EXCHANGE), so a writer that takes no lock and
         renamed its copy in just before us is seen, not silently replaced. False where the system
         cannot exchange (then it is a plain rename); raises FileExistsError if a missing file appeared."""
+        log.log(TRACE, "write %s", self.path)
         exchanged = _renameat2(self.temp, self.path, _RENAME_EXCHANGE if self.path.exists() else _RENAME_NOREPLACE)
         if exchanged is None:
             self.commit()
             return False
-        self.committed = True
+        self._done()
         return exchanged
 
 
@@ -145,12 +150,19 @@ def swap_back(first: Path, second: Path) -> None:
         _renameat2(first, second, _RENAME_EXCHANGE)
 
 
+@functools.cache
+def _libc_renameat2() -> Any:
+    import ctypes
+
+    return getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)  # glibc 2.28+, Linux 3.15+
+
+
 def _renameat2(source: Path, target: Path, flags: int) -> bool | None:
     """True when exchanged, False when renamed (NOREPLACE), None when the system cannot do either."""
     import ctypes
     import errno
 
-    function = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    function = _libc_renameat2()
     if function is None:
         return None
     if function(-100, os.fsencode(source), -100, os.fsencode(target), flags) == 0:  # -100: AT_FDCWD
