@@ -56,9 +56,8 @@ def emulator():
     emu.stop()
 
 
-@pytest.fixture
-def emu(emulator, monkeypatch):
-    """The shared emulator, with AWS clients pointed at it and its log, faults and latency cleared."""
+def use_emulator(emulator, monkeypatch):
+    """Point AWS clients at `emulator`, with its log, device codes, faults, latency and clock cleared."""
     emulator.world.log.clear()
     emulator.world.devices.clear()
     emulator.world.faults.clear()
@@ -67,6 +66,12 @@ def emu(emulator, monkeypatch):
     emulator.world.auto_approve = True
     monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.url)
     return emulator
+
+
+@pytest.fixture
+def emu(emulator, monkeypatch):
+    """The shared emulator, with AWS clients pointed at it and its state of the last test cleared."""
+    return use_emulator(emulator, monkeypatch)
 
 
 def calls(emu, prefix: str = "") -> list[str]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pytest
+from tests.conftest import use_emulator
 
 SCALE = float(os.environ.get("RELIABILITY_SCALE", "1"))
 #: A user the emulator lets fetch ECR tokens for many registry accounts (one distinct host per writer).
@@ -67,12 +67,4 @@ def rel_emulator(tmp_path_factory):
 
 @pytest.fixture
 def rel(rel_emulator, monkeypatch):
-    rel_emulator.world.log.clear()
-    rel_emulator.world.faults.clear()
-    rel_emulator.world.clock_offset = 0.0
-    monkeypatch.setenv("AWS_ENDPOINT_URL", rel_emulator.url)
-    return rel_emulator
-
-
-def docker_folder() -> Path:
-    return Path(os.environ["DOCKER_CONFIG"])
+    return use_emulator(rel_emulator, monkeypatch)
