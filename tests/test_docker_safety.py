@@ -298,6 +298,6 @@ def test_issue_8_a_config_larger_than_any_docker_config_is_refused(tmp_path: Pat
     config = DockerConfig(tmp_path)
     big = json.dumps({"auths": {f"h{i}.example.com": {"auth": "eDp5"} for i in range(100)}})
     config.path.write_text(big)
-    with pytest.raises(DockerConfigError, match="more than any Docker config"):
+    with pytest.raises(DockerConfigError, match="more than the Docker config should ever hold"):
         config.store([DockerLogin(HOST, "AWS", "p")])
     assert config.path.read_text() == big

@@ -10,6 +10,7 @@ under `<file>.lock`, and merged again when a writer that takes no lock changes i
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
@@ -59,7 +60,7 @@ class SharedJsonFile:
 
     @property
     def target(self) -> Path:
-        """The file written: a symlinked config.json is followed, as Docker does."""
+        """The file written: a symlink is followed, as Docker follows a symlinked config.json."""
         return Path(os.path.realpath(self.path))
 
     @contextmanager
@@ -82,11 +83,11 @@ class SharedJsonFile:
         try:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
-                raise self.error(f"{self.path} is {_kind(info.st_mode)}, not a regular file; it was left "
-                                        "untouched", remedy="point DOCKER_CONFIG at a folder with a real config.json")
+                raise self.error(f"{self.path} is {_kind(info.st_mode)}, not a regular file; it was left untouched",
+                                 remedy=f"make {self.path} a regular file (or a symlink to one), or remove it")
             if info.st_size > MAX_BYTES:
-                raise self.error(f"{self.path} has {info.st_size} bytes, more than any Docker config "
-                                        f"({MAX_BYTES} at most); it was left untouched")
+                raise self.error(f"{self.path} has {info.st_size} bytes, more than {self.what} should ever hold "
+                                 f"({MAX_BYTES} at most); it was left untouched")
             with os.fdopen(fd, "rb", closefd=False) as handle:
                 data = handle.read(MAX_BYTES + 1)
         except OSError as exc:
@@ -101,7 +102,7 @@ class SharedJsonFile:
             return JsonObject.parse(text)
         except JsonError as exc:
             raise self.error(f"{self.path} is not valid JSON ({exc}); it was left untouched",
-                                    remedy="fix or move the file, then try again") from None
+                             remedy="fix or move the file, then try again") from None
 
     def _identity(self) -> tuple[int, ...] | None:
         try:
@@ -149,7 +150,7 @@ class SharedJsonFile:
             contended = True
             snapshot = self.snapshot()
         raise self.error(f"{self.path} kept changing while we wrote it (another program rewrites it "
-                                "continuously); our change was not made", remedy="try again once it is idle")
+                         "continuously); our change was not made", remedy="try again once it is idle")
 
     def _replaced(self, path: Path, snapshot: Snapshot) -> bool:
         """Whether the file our rename replaced (now at `path`) is not the one we read: a lock-free writer
@@ -171,7 +172,8 @@ def _mode(info: os.stat_result | None) -> int:
 def _keep_owner(temp: Path, info: os.stat_result | None) -> None:
     """As root (sudo), keep the file's owner, as `docker login` does."""
     if info is not None and os.geteuid() == 0 and (info.st_uid, info.st_gid) != (0, 0):
-        os.chown(temp, info.st_uid, info.st_gid)
+        with contextlib.suppress(OSError):
+            os.chown(temp, info.st_uid, info.st_gid)
 
 
 def _kind(mode: int) -> str:
