@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import run_atmos
 from tests.test_docker_config import recorded, write_helper
 
-from atmos_auth.docker_config import DockerConfig, DockerLogin
+from atmos_auth.docker_config import CREDENTIALS, PIN, DockerConfig, DockerLogin
 from atmos_auth.errors import DockerConfigError
 
 HOST = "123456789012.dkr.ecr.us-east-2.amazonaws.com"
@@ -34,7 +34,7 @@ def strict_json(data: bytes) -> object:
 
 _WRITER = """
 import sys
-from atmos_auth.docker_config import DockerConfig, DockerLogin
+from atmos_auth.docker_config import CREDENTIALS, PIN, DockerConfig, DockerLogin
 DockerConfig().store([DockerLogin(sys.argv[1], "AWS", "p-" + sys.argv[1])])
 """
 
@@ -204,7 +204,7 @@ def test_issue_8_a_pin_goes_when_docker_logout_already_took_the_secret(tmp_path:
     assert stored[0].pinned
     store.write_text("{}")  # `docker logout HOST`: the helper forgets the secret, the pin stays
     entry = recorded(stored[0], "AWS", "p")
-    assert config.remove([entry], dry_run=True) == [] and config.remove([entry]) == []
+    assert config.remove([entry], dry_run=True) == [(entry, PIN)] == config.remove([entry])  # said, then done
     assert json.loads(config.path.read_text()).get("credHelpers") == {}  # our pin is gone all the same
 
 
@@ -218,7 +218,7 @@ def test_issue_8_dry_run_promises_exactly_what_logout_does(tmp_path: Path) -> No
     before = config.path.read_bytes()
     promised = config.remove(entries, dry_run=True)
     assert config.path.read_bytes() == before
-    assert [e.host for e in promised] == [e.host for e in config.remove(entries)] == [HOST]
+    assert promised == config.remove(entries) == [(entries[0], CREDENTIALS)]
     assert config.inline_auth(OTHER) == ("mine", "mine")
 
 
@@ -235,7 +235,7 @@ def test_issue_8_a_read_only_folder_is_a_message(tmp_path: Path) -> None:
     home = tmp_path / "nobody-home"
     home.mkdir()
     os.chown(home, 65534, 65534)
-    code = ("from atmos_auth.docker_config import DockerConfig, DockerLogin\n"
+    code = ("from atmos_auth.docker_config import CREDENTIALS, PIN, DockerConfig, DockerLogin\n"
             "from atmos_auth.errors import AtmosAuthError\n"
             f"try: print(DockerConfig().store([DockerLogin({HOST!r}, 'AWS', 'p')])[0].error)\n"
             "except AtmosAuthError as e: print(e.message)")
@@ -255,7 +255,7 @@ def test_issue_8_a_full_disk_is_a_message_and_leaves_no_litter(tmp_path: Path) -
 mount -t tmpfs -o size=64k tmpfs {folder}
 printf '{{"auths": {{}}}}' > {folder}/config.json
 dd if=/dev/zero of={folder}/fill bs=4k 2>/dev/null
-{sys.executable} -c "from atmos_auth.docker_config import DockerConfig, DockerLogin
+{sys.executable} -c "from atmos_auth.docker_config import CREDENTIALS, PIN, DockerConfig, DockerLogin
 print(DockerConfig().store([DockerLogin('{HOST}', 'AWS', 'p')])[0].error)"
 cat {folder}/config.json; echo; ls -A {folder}
 """
@@ -301,3 +301,121 @@ def test_issue_8_a_config_larger_than_any_docker_config_is_refused(tmp_path: Pat
     with pytest.raises(DockerConfigError, match="more than the Docker config should ever hold"):
         config.store([DockerLogin(HOST, "AWS", "p")])
     assert config.path.read_text() == big
+
+
+def test_issue_8_an_in_place_rewriter_is_never_taken_for_an_empty_file(tmp_path: Path) -> None:
+    """A tool that rewrites config.json in place (truncate, then write: `jq … > t; cat t > config.json`)
+    leaves it empty for a moment; read then, it must not be taken for an empty config."""
+    import threading
+
+    config = DockerConfig(tmp_path)
+    config.path.write_text(json.dumps({"auths": {"ghcr.io": {"auth": "eDp5"}}, "currentContext": "mine"}))
+    stop = threading.Event()
+
+    def rewrite_in_place() -> None:
+        while not stop.is_set():
+            data = json.loads(config.path.read_text() or "{}")
+            data["counter"] = data.get("counter", 0) + 1
+            with open(config.path, "w") as handle:  # truncates first, writes a moment later
+                time.sleep(0.02)
+                handle.write(json.dumps(data))
+            time.sleep(0.01)
+
+    writer = threading.Thread(target=rewrite_in_place)
+    writer.start()
+    try:
+        for i in range(10):
+            stored = config.store([DockerLogin(f"1000000000{i:02d}.dkr.ecr.us-east-1.amazonaws.com", "AWS", "p")])
+            assert stored[0].error is None
+    finally:
+        stop.set()
+        writer.join()
+    data = json.loads(config.path.read_text())
+    assert data["currentContext"] == "mine" and "ghcr.io" in data["auths"]
+
+
+# --- found by the adversarial review of this work ---------------------------------------------------
+
+@pytest.mark.parametrize("spelling", ["relative", "dotdot", "symlinked-folder"])
+def test_issue_8_any_spelling_of_the_folder_takes_one_lock(tmp_path: Path, monkeypatch, spelling) -> None:
+    real = tmp_path / "docker"
+    real.mkdir()
+    (tmp_path / "other").mkdir()
+    monkeypatch.chdir(tmp_path)
+    folder = {"relative": Path("docker"), "dotdot": tmp_path / "other" / ".." / "docker",
+              "symlinked-folder": tmp_path / "link"}[spelling]
+    if spelling == "symlinked-folder":
+        folder.symlink_to(real)
+    started = time.monotonic()
+    assert DockerConfig(folder).store([DockerLogin(HOST, "AWS", "p")])[0].error is None
+    assert time.monotonic() - started < 5  # no wait on a lock this very process holds
+    assert DockerConfig(real).inline_auth(HOST) == ("AWS", "p")
+
+
+def test_issue_8_no_lock_file_is_made_beside_a_refused_target(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere" / "fifo"
+    target.parent.mkdir()
+    os.mkfifo(target)
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "config.json").symlink_to(target)
+    with pytest.raises(DockerConfigError, match="is a FIFO"):
+        DockerConfig(folder).store([DockerLogin(HOST, "AWS", "p")])
+    assert sorted(os.listdir(target.parent)) == ["fifo"]
+
+
+def test_issue_8_a_folded_duplicate_keeps_the_text_of_its_values(tmp_path: Path) -> None:
+    config = DockerConfig(tmp_path)
+    config.path.write_bytes(b'{"auths": {"https://' + HOST.encode() + b'": {"auth": "b2xkOm9sZA==", "x": 1.10, '
+                            b'"n": 1e400, "o": {"k": [1E5]}, "b": "caf\xe9"}, "' + HOST.encode() + b'": {"email": "a"}}}')
+    config.store([DockerLogin(HOST, "AWS", "p")])
+    after = config.path.read_bytes()
+    for piece in (b'"x": 1.10', b'"n": 1e400', b'"o": {"k": [1E5]}', b'"b": "caf\xe9"', b'"email": "a"'):
+        assert piece in after
+    assert b"https://" not in after and config.inline_auth(HOST) == ("AWS", "p")
+
+
+def test_issue_8_docker_reads_field_names_in_any_case_and_so_do_we(tmp_path: Path, monkeypatch) -> None:
+    store = write_helper(tmp_path / "bin", "dockfile")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    config = DockerConfig(tmp_path / "d")
+    config.folder.mkdir()
+    config.path.write_text(json.dumps({"CredsStore": "dockfile", "Auths": {"ghcr.io": {"Auth": "eDp5"}}}))
+    stored = config.store([DockerLogin(HOST, "AWS", "p")])
+    assert stored[0].store == "docker-credential-dockfile" and HOST in json.loads(store.read_text())
+    data = json.loads(config.path.read_text())
+    assert "auths" not in data and HOST in data["Auths"] and data["Auths"]["ghcr.io"] == {"Auth": "eDp5"}
+    config.path.write_text(json.dumps({"credsStore": 5}))
+    with pytest.raises(DockerConfigError, match='"credsStore" must be text'):
+        config.store([DockerLogin(HOST, "AWS", "p")])
+
+
+def test_issue_8_deep_values_inside_our_entry_are_fine(tmp_path: Path) -> None:
+    config = DockerConfig(tmp_path)
+    deep = "[" * 2000 + "]" * 2000
+    config.path.write_text('{"auths": {"' + HOST + '": {"x": ' + deep + "}}}")
+    config.store([DockerLogin(HOST, "AWS", "p")])
+    assert deep in config.path.read_text() and config.inline_auth(HOST) == ("AWS", "p")
+    config.path.write_text('{"x": ' + "[" * 9999 + "]" * 9999 + "}")  # 10 000 levels with the top: Go's limit
+    config.store([DockerLogin(HOST, "AWS", "p")])
+    config.path.write_text('{"x": ' + "[" * 10000 + "]" * 10000 + "}")
+    with pytest.raises(DockerConfigError, match="nested more than 10000 levels"):
+        config.store([DockerLogin(HOST, "AWS", "p")])
+
+
+def test_issue_8_helpers_that_misbehave_cost_only_their_host(tmp_path: Path, monkeypatch) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, body in (("garbage", "cat >/dev/null\nprintf '\\377\\376 broken\\n'\nexit 1"),
+                       ("lingering", "cat >/dev/null\nsleep 60 &\nexit 0")):  # a child keeps stdout open
+        (bin_dir / f"docker-credential-{name}").write_text(f"#!/bin/sh\n{body}\n")
+        (bin_dir / f"docker-credential-{name}").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    config = DockerConfig(tmp_path / "d")
+    config.folder.mkdir()
+    config.path.write_text(json.dumps({"credHelpers": {HOST: "garbage", OTHER: "lingering"}}))
+    started = time.monotonic()
+    results = {s.host: s for s in config.store([DockerLogin(HOST, "AWS", "p"), DockerLogin(OTHER, "AWS", "q")])}
+    assert time.monotonic() - started < 10
+    assert "docker-credential-garbage store failed" in (results[HOST].error or "")
+    assert results[OTHER].error is None

@@ -30,23 +30,40 @@ def temp_files(*folders: Path) -> list[Path]:
 
 
 def test_issue_8_temp_files_of_killed_writers_go_with_the_next_command(emu, isolated_home) -> None:
+    from atmos_auth.stores.files import _pid_namespace
+
     use_config("quick-start")
     assert run_atmos("auth", "login", "dev-admin", env=login_env()).returncode == 0
     docker = isolated_home / ".docker"
     folders = [docker, isolated_home / ".cache/atmos", isolated_home / ".cache/atmos/aws-sso",
                isolated_home / ".local/share/atmos/keyring", isolated_home / ".config/atmos/aws/company-sso"]
-    pid = dead_pid()
-    orphans = [folder / f".{name}.{pid}-abcd1234.tmp" for folder, name in zip(
+    ns, pid = _pid_namespace(), dead_pid()
+    orphans = [folder / f".{name}.atmos-{ns}-{pid}-abcd1234.tmp" for folder, name in zip(
         folders, ["config.json", "docker-logins.json", "x.json", "k.json", "credentials"], strict=True)]
-    old = docker / ".config.json.zyxw9876.tmp"  # untagged, from an older version, long dead
-    live = docker / f".config.json.{os.getpid()}-live1234.tmp"  # a writer that still runs
-    for path in [*orphans, old, live]:
+    old_elsewhere = docker / ".config.json.atmos-1-4242-zyxw9876.tmp"  # another pid namespace, long ago
+    live = docker / f".config.json.atmos-{ns}-{os.getpid()}-live1234.tmp"  # a writer that still runs
+    young_elsewhere = docker / ".config.json.atmos-1-4242-young123.tmp"  # a container writing right now
+    not_ours = [docker / ".notes.txt.abcdefgh.tmp", isolated_home / ".local/share/atmos/keyring/.x.4242-zzzzzzzz.tmp"]
+    for path in [*orphans, old_elsewhere, live, young_elsewhere, *not_ours]:
         path.write_text("secret copy")
-    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    for path in [old_elsewhere, *not_ours]:
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
     assert run_atmos("auth", "whoami", "dev-admin").returncode == 0  # any command that opens the stores
-    assert [p for p in [*orphans, old] if p.exists()] == [] and live.exists()
+    assert [p for p in [*orphans, old_elsewhere] if p.exists()] == []
+    assert live.exists() and young_elsewhere.exists() and all(p.exists() for p in not_ours)
     assert run_atmos("auth", "logout", "--all").returncode == 0
-    assert temp_files(*folders) == []  # under a file's lock no writer of ours is mid-write: all go
+    # Under a file's lock no writer of ours is mid-write: every temp copy of ours goes; others' files stay.
+    assert sorted(temp_files(*folders)) == sorted(not_ours)
+
+
+def test_issue_8_a_configured_keyring_folder_is_not_changed(emu, tmp_path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    use_config((Path(__file__).parent.parent / "examples/spec/quick-start.yaml").read_text().replace(
+        "auth:\n", f"auth:\n  keyring: {{type: file, spec: {{path: {shared}}}}}\n", 1))
+    assert run_atmos("auth", "login", "dev-admin", "--no-integrations", env={**login_env(), "ATMOS_KEYRING_TYPE": ""}
+                     ).returncode == 0
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755 and any(p.suffix == ".json" for p in shared.iterdir())
 
 
 def test_issue_8_logout_all_removes_registry_logins_too(emu) -> None:
@@ -144,3 +161,92 @@ def test_env_values_are_quoted_for_the_shell(emu, fmt, tmp_path) -> None:
     shown = subprocess.run(["sh", "-c", ("set -a; " if fmt == "dotenv" else "") + out.stdout + "\nprintf %s \"$DOCKER_CONFIG\""],
                            capture_output=True, text=True, timeout=10)
     assert shown.stdout == str(weird)
+
+
+def test_issue_8_a_token_a_helper_got_just_before_a_kill_is_still_removed_by_logout(emu, tmp_path) -> None:
+    """Killed after the credential helper stored the token, before anything else was written."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    store = tmp_path / "slow-store.json"
+    (bin_dir / "docker-credential-slowfile").write_text(f"""#!/usr/bin/env python3
+import json, sys, time
+path, action, raw = {str(store)!r}, sys.argv[1], sys.stdin.read()
+try:
+    data = json.load(open(path))
+except Exception:
+    data = {{}}
+if action == "store":
+    item = json.loads(raw)
+    data[item["ServerURL"]] = {{"Username": item["Username"], "Secret": item["Secret"]}}
+    json.dump(data, open(path, "w"))
+    time.sleep(5)  # the window in which atmos is killed
+elif action == "get":
+    if raw.strip() not in data:
+        print("credentials not found in native keychain"); sys.exit(1)
+    print(json.dumps({{"ServerURL": raw.strip(), **data[raw.strip()]}}))
+elif action == "erase":
+    data.pop(raw.strip(), None)
+    json.dump(data, open(path, "w"))
+""")
+    (bin_dir / "docker-credential-slowfile").chmod(0o755)
+    env = {**os.environ, **login_env(), "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    docker = Path(os.environ["DOCKER_CONFIG"])
+    docker.mkdir()
+    (docker / "config.json").write_text(json.dumps({"credsStore": "slowfile"}))
+    use_config("quick-start")
+    assert run_atmos("auth", "login", "dev-admin", "--no-integrations", env=env).returncode == 0
+    proc = subprocess.Popen([sys.executable, "-m", "atmos_auth", "auth", "ecr-login", "dev/ecr"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not (store.exists() and store.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait()
+    assert "123456789012.dkr.ecr.us-east-2.amazonaws.com" in json.loads(store.read_text())
+    assert run_atmos("auth", "logout", "--all", env=env).returncode == 0
+    assert json.loads(store.read_text()) == {}
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root (the sudo case)")
+def test_issue_8_a_root_run_leaves_the_docker_folder_usable_by_its_owner() -> None:
+    import shutil
+    import tempfile
+
+    tmp_path = Path(tempfile.mkdtemp(prefix="atmos-sudo-"))  # outside pytest's 0700 folders: uid 65534 gets in
+    tmp_path.chmod(0o755)
+    try:
+        _root_then_owner(tmp_path)
+    finally:
+        shutil.rmtree(tmp_path)
+
+
+def _root_then_owner(tmp_path: Path) -> None:
+    folder = tmp_path / "user-docker"
+    folder.mkdir()
+    os.chown(folder, 65534, 65534)
+    code = ("from atmos_auth.docker_config import DockerConfig, DockerLogin\n"
+            "from atmos_auth.errors import AtmosAuthError\n"
+            "try: print(DockerConfig().store([DockerLogin('123456789012.dkr.ecr.us-east-2.amazonaws.com', 'AWS', "
+            "'p')])[0].error)\nexcept AtmosAuthError as e: print(e.message)")
+    env = {**os.environ, "DOCKER_CONFIG": str(folder)}
+    as_root = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert as_root.stdout.strip() == "None", as_root.stderr
+    assert {(p.name, p.stat().st_uid) for p in folder.iterdir()} == {("config.json", 65534), ("config.json.lock", 65534)}
+    home = tmp_path / "nobody"
+    home.mkdir()
+    os.chown(home, 65534, 65534)
+    as_user = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", code],
+                             env={**env, "HOME": str(home), "XDG_CACHE_HOME": str(home / "c")},
+                             capture_output=True, text=True, timeout=60)
+    assert as_user.stdout.strip() == "None", as_user.stdout + as_user.stderr
+
+
+def test_issue_8_names_cannot_write_lines_of_their_own_into_a_log(emu, tmp_path) -> None:
+    log_file = tmp_path / "atmos.log"
+    text = (Path(__file__).parent.parent / "examples/spec/quick-start.yaml").read_text()
+    use_config(f"logs: {{level: Debug, file: {log_file}}}\n" + text.replace(
+        "company-sso", '"company-sso\\ntouch /tmp/PWNED #"'))
+    assert run_atmos("auth", "login", "dev-admin", env=login_env()).returncode == 0
+    lines = log_file.read_text().splitlines()
+    assert lines and all(" atmos-auth: " in line for line in lines)
+    assert any("company-sso\\ntouch" in line for line in lines)

@@ -13,7 +13,15 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from atmos_auth.credentials import Credentials, utcnow
-from atmos_auth.errors import AccessDenied, AtmosAuthError, AuthError, EndpointError, SessionExpired, who
+from atmos_auth.errors import (
+    AccessDenied,
+    AtmosAuthError,
+    AuthError,
+    ConfigError,
+    EndpointError,
+    SessionExpired,
+    who,
+)
 
 _EXPIRED = {"ExpiredToken", "ExpiredTokenException", "UnauthorizedException", "InvalidGrantException"}
 _DENIED = {"AccessDenied", "AccessDeniedException", "ForbiddenException", "UnrecognizedClientException",
@@ -43,6 +51,7 @@ def client(service: str, region: str, credentials: Credentials | None = None, *,
            fips: bool = False, dualstack: bool = False) -> Any:
     from botocore import UNSIGNED
     from botocore.config import Config
+    from botocore.exceptions import BotoCoreError
 
     config = Config(
         retries={"mode": "standard", "total_max_attempts": ATTEMPTS},
@@ -57,14 +66,24 @@ def client(service: str, region: str, credentials: Credentials | None = None, *,
         keys = {"aws_access_key_id": credentials.access_key_id,
                 "aws_secret_access_key": credentials.secret_access_key,
                 "aws_session_token": credentials.session_token}
-    return _session().create_client(service, region_name=region, config=config, **keys)
+    try:
+        return _session().create_client(service, region_name=region, config=config, **keys)
+    except (BotoCoreError, ValueError) as exc:  # a broken ~/.aws/config, a bad AWS_ENDPOINT_URL, ...
+        raise ConfigError(f"cannot set up the AWS client for {service} in {region}: {exc}",
+                          remedy="check ~/.aws/config (AWS_CONFIG_FILE), AWS_ENDPOINT_URL and the region") from None
 
 
 def ambient_credentials(region: str) -> Credentials:
     """The standard AWS chain (environment, profile, container or instance role), for `--registry`."""
     import boto3
+    from botocore.exceptions import BotoCoreError
 
-    resolved = boto3.Session(region_name=region).get_credentials()
+    try:
+        resolved = boto3.Session(region_name=region).get_credentials()
+    except (BotoCoreError, ValueError) as exc:  # AWS_PROFILE unknown, a key without its secret, ...
+        raise AuthError(f"the ambient AWS credentials cannot be read: {exc}",
+                        remedy="fix AWS_PROFILE / AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or ~/.aws/*, "
+                               "or add --identity NAME") from None
     if resolved is None:
         raise AuthError("no AWS credentials found in the environment, profile, container or instance role",
                         remedy="export AWS credentials, set AWS_PROFILE, or add --identity NAME")

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -17,14 +18,14 @@ from atmos_auth import docker_helpers as helpers
 from atmos_auth.docker_helpers import decode_auth, encode_auth, fingerprint
 from atmos_auth.errors import DockerConfigError, StorageError
 from atmos_auth.stores import paths
-from atmos_auth.stores.json_doc import JsonObject
+from atmos_auth.stores.json_doc import JsonObject, Number
 from atmos_auth.stores.shared_json import SharedJsonFile
 
 log = logging.getLogger("atmos_auth")
 
 INLINE = "config.json"
 
-__all__ = ["INLINE", "DockerConfig", "DockerLogin", "Stored", "decode_auth", "fingerprint"]
+__all__ = ["CREDENTIALS", "INLINE", "PIN", "DockerConfig", "DockerLogin", "Stored", "decode_auth", "fingerprint"]
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,14 @@ class Stored:
 class Recorded(Protocol):
     host: str
     store: str
-    fingerprint: str
     pinned: bool
+
+    @property
+    def fingerprints(self) -> set[str]: ...
+
+
+#: What `remove` took out for an entry: its credentials, or only the routing we had added for them.
+CREDENTIALS, PIN = "credentials", "pin"
 
 
 class DockerConfig:
@@ -63,15 +70,14 @@ class DockerConfig:
 
     def read(self) -> dict[str, Any]:
         """The whole config as plain data ({} when there is none)."""
-        return self.file.parse(self.file.snapshot()).to_python()
+        return self.file.read()[1].to_python()
 
     def inline_auths(self, hosts: list[str]) -> dict[str, tuple[str, str]]:
         """(username, password) of the inline `auths` entries of `hosts` that have one."""
-        auths = self._sections(self.file.parse(self.file.snapshot()))[0]
+        auths = self._sections(self.file.read()[1])[0]
         found = {}
         for host in hosts:
-            entry = auths.get(host) if auths is not None else None
-            if isinstance(entry, dict) and (auth := decode_auth(entry.get("auth"))) is not None:
+            if (auth := _inline(auths, host)) is not None:
                 found[host] = auth
         return found
 
@@ -79,29 +85,38 @@ class DockerConfig:
         return self.inline_auths([host]).get(host)
 
     def _sections(self, document: JsonObject) -> tuple[JsonObject | None, JsonObject | None]:
-        """`auths` and `credHelpers` (None when absent or null, as Docker reads them); other types refused."""
+        """`auths` and `credHelpers` (None when absent or null, as Docker reads them). A file Docker could
+        not read (a section, `credsStore` or a `credHelpers` value of the wrong type) is refused."""
         found = []
         for key in ("auths", "credHelpers"):
             section = None if document.is_null(key) else document.child(key)
             if section is None and not document.is_null(key):
                 raise DockerConfigError(f'{self.path}: "{key}" must be an object; it was left untouched')
             found.append(section)
+        helpers_map = found[1].to_python() if found[1] is not None else {}
+        wrong = [f'credHelpers["{host}"]' for host, name in helpers_map.items() if not (name is None or _is_text(name))]
+        if not document.is_null("credsStore") and not _is_text(document.get("credsStore")):
+            wrong.insert(0, '"credsStore"')
+        if wrong:
+            raise DockerConfigError(f"{self.path}: {', '.join(wrong)} must be text (a helper's name); it was left "
+                                    "untouched")
         return found[0], found[1]
 
-    def store(self, logins: list[DockerLogin]) -> list[Stored]:
-        """Save every login; a host whose helper fails is reported on its own, the others still land."""
+    def store(self, logins: list[DockerLogin], before_helper: Callable[[str, str], None] | None = None
+              ) -> list[Stored]:
+        """Save every login; a host whose helper fails is reported on its own, the others still land.
+        `before_helper(host, store)` runs right before a credential helper is given a token."""
         results: dict[str, Stored] = {}
         plan: dict[str, tuple[str | None, str, bool]] = {}  # host -> (helper, auth or "", pin)
         with self.file.lock():
-            snapshot = self.file.snapshot()
-            document = self.file.parse(snapshot)
+            snapshot, document = self.file.read()
             auths, pins = self._sections(document)
             for login in logins:
                 entry = auths.get(login.host) if auths is not None else None
                 if entry is not None and not isinstance(entry, dict):
                     raise DockerConfigError(f'{self.path}: auths["{login.host}"] must be an object; '
                                             "it was left untouched")
-                stored, step = _route(document, pins, login)
+                stored, step = _route(document, pins, login, before_helper)
                 if step is not None:
                     plan[login.host] = step
                 results[login.host] = stored
@@ -116,15 +131,16 @@ class DockerConfig:
         shadowed = helpers.env_auth_hosts()
         return [_shadow_note(results[login.host], shadowed) for login in logins]
 
-    def remove(self, entries: list[Recorded], *, dry_run: bool = False) -> list[Recorded]:
-        """Remove the credentials of `entries` that still hold what we wrote; return those."""
-        removed: list[Recorded] = []
+    def remove(self, entries: list[Recorded], *, dry_run: bool = False) -> list[tuple[Recorded, str]]:
+        """Remove the credentials of `entries` that still hold what we wrote, and the `credHelpers` pins
+        we added for them (also when the secret is already gone). Returns each entry with CREDENTIALS or
+        PIN, for what was (or, with `dry_run`, would be) removed."""
+        removed: list[tuple[Recorded, str]] = []
         drops: dict[str, tuple[bool, str | None]] = {}
         with self.file.lock():
-            snapshot = self.file.snapshot()
+            snapshot, document = self.file.read()
             if snapshot.data is None:
                 return []
-            document = self.file.parse(snapshot)
             auths, pins = self._sections(document)
             for entry in entries:
                 ours, gone = _still_ours(auths, entry)
@@ -137,8 +153,8 @@ class DockerConfig:
                     except DockerConfigError as exc:
                         log.warning("%s: %s", entry.host, exc.message)
                         continue
-                if ours:
-                    removed.append(entry)
+                if ours or pin is not None:
+                    removed.append((entry, CREDENTIALS if ours else PIN))
                 if ours or gone or pin is not None:
                     drops[entry.host] = (ours or gone, pin)
             if drops and not dry_run:
@@ -146,8 +162,8 @@ class DockerConfig:
         return removed
 
 
-def _route(document: JsonObject, pins: JsonObject | None, login: DockerLogin
-           ) -> tuple[Stored, tuple[str | None, str, bool] | None]:
+def _route(document: JsonObject, pins: JsonObject | None, login: DockerLogin,
+           before_helper: Callable[[str, str], None] | None) -> tuple[Stored, tuple[str | None, str, bool] | None]:
     """Where `login` goes (Docker's order), storing it in a helper now; the file edit still to make."""
     host = login.host
     helper = helpers.helper_for(pins.to_python() if pins is not None else None, document.get("credsStore"), host)
@@ -159,6 +175,8 @@ def _route(document: JsonObject, pins: JsonObject | None, login: DockerLogin
             "`eval \"$(atmos auth env IDENTITY)\"`, or route the host to the file with "
             f'credHelpers["{host}"] = ""')), None
     if helper and helpers.installed(helper):
+        if before_helper is not None:
+            before_helper(host, f"docker-credential-{helper}")
         try:
             helpers.store(helper, host, login.username, login.password)
         except DockerConfigError as exc:
@@ -182,7 +200,7 @@ def _apply_store(document: JsonObject, plan: dict[str, tuple[str | None, str, bo
         raise DockerConfigError('"auths" must be an object')
     for host, (helper, auth, pin) in plan.items():
         _fold_scheme_duplicate(auths, host)
-        entry = auths.child(host, create=True)
+        entry = auths.child(host, create=True, fields=True)
         if entry is None:
             raise DockerConfigError(f'auths["{host}"] must be an object')
         if helper is None:
@@ -196,7 +214,7 @@ def _apply_store(document: JsonObject, plan: dict[str, tuple[str | None, str, bo
 def _apply_remove(document: JsonObject, drops: dict[str, tuple[bool, str | None]]) -> None:
     auths, pins = document.child("auths"), document.child("credHelpers")
     for host, (credentials, pin) in drops.items():
-        entry = auths.child(host) if auths is not None else None
+        entry = auths.child(host, fields=True) if auths is not None else None
         if credentials and entry is not None:
             entry.delete("auth")
             if not entry.keys():
@@ -208,14 +226,23 @@ def _apply_remove(document: JsonObject, drops: dict[str, tuple[bool, str | None]
 def _still_ours(auths: JsonObject | None, entry: Recorded) -> tuple[bool, bool]:
     """(the credentials are still the ones we wrote, nothing is stored for the host any more)."""
     if entry.store == INLINE:
-        current = auths.get(entry.host) if auths is not None else None
-        auth = decode_auth(current.get("auth")) if isinstance(current, dict) else None
-        return auth is not None and fingerprint(*auth) == entry.fingerprint, auth is None
+        auth = _inline(auths, entry.host)
+        return auth is not None and fingerprint(*auth) in entry.fingerprints, auth is None
     helper = entry.store.removeprefix("docker-credential-")
     if not helpers.installed(helper):
         return False, True  # nothing Docker could read is there any more
     held = helpers.get(helper, entry.host)
-    return held is not None and fingerprint(*held) == entry.fingerprint, held is None
+    return held is not None and fingerprint(*held) in entry.fingerprints, held is None
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and not isinstance(value, Number)  # a number is kept as its text
+
+
+def _inline(auths: JsonObject | None, host: str) -> tuple[str, str] | None:
+    """The inline credentials of `host` (its `auth` field, in any case, as Docker reads it)."""
+    entry = auths.child(host, fields=True) if auths is not None else None
+    return decode_auth(entry.get("auth")) if entry is not None else None
 
 
 def _pin_value(entry: Recorded) -> str:
@@ -223,18 +250,19 @@ def _pin_value(entry: Recorded) -> str:
 
 
 def _fold_scheme_duplicate(auths: JsonObject, host: str) -> None:
+    """An old `https://host` entry becomes (part of) the bare-host entry Docker uses; values keep their text."""
     for stale in (f"https://{host}", f"https://{host}/", f"http://{host}"):
-        old = auths.get(stale)
-        if not isinstance(old, dict):
+        old = auths.child(stale, fields=True)
+        if old is None:
             continue
         if host not in auths:
             auths.rename(stale, host)
             continue
-        entry = auths.child(host)
+        entry = auths.child(host, fields=True)
         if entry is not None:
-            for key, value in old.items():
+            for key in old:
                 if key not in entry:
-                    entry.set(key, value)
+                    entry.adopt(old, key)
         auths.delete(stale)
 
 

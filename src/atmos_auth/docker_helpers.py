@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from typing import Any
 
 from atmos_auth.errors import DockerConfigError
@@ -21,6 +22,8 @@ from atmos_auth.errors import DockerConfigError
 #: `store` with "not implemented". Docker asks them for every pull; we leave their hosts to them.
 SELF_SERVING = {"ecr-login"}
 HELPER_TIMEOUT_SECONDS = 30
+#: A helper answers with a small JSON document; more than this is not read.
+MAX_OUTPUT = 1024 * 1024
 
 
 def fingerprint(username: str, password: str) -> str:
@@ -74,19 +77,28 @@ def erase(helper: str, host: str) -> None:
 
 
 def call(helper: str, action: str, stdin: str) -> str:
+    """Run the helper and return what it printed. Its output goes to a file, not a pipe: a helper that
+    leaves a child holding the pipe open cannot make us wait, and at most MAX_OUTPUT bytes are read."""
     program = f"docker-credential-{helper}"
-    try:
-        done = subprocess.run([program, action], input=stdin, capture_output=True, text=True,
-                              timeout=HELPER_TIMEOUT_SECONDS, env=os.environ.copy())
-    except subprocess.TimeoutExpired:
-        raise DockerConfigError(f"{program} {action} gave no answer within {HELPER_TIMEOUT_SECONDS}s") from None
-    except OSError as exc:
-        raise DockerConfigError(f"{program} {action} could not run: {exc.strerror or exc}") from None
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        try:
+            done = subprocess.run([program, action], input=stdin.encode(), stdout=out, stderr=err,
+                                  timeout=HELPER_TIMEOUT_SECONDS, env=os.environ.copy())
+        except subprocess.TimeoutExpired:
+            raise DockerConfigError(f"{program} {action} gave no answer within {HELPER_TIMEOUT_SECONDS}s") from None
+        except OSError as exc:
+            raise DockerConfigError(f"{program} {action} could not run: {exc.strerror or exc}") from None
+        said, complained = (_first(handle) for handle in (out, err))
     if done.returncode != 0:
         # The protocol puts errors on stdout; never echo our input (it holds the secret).
-        said = (done.stdout.strip() or done.stderr.strip())[:200]
-        raise DockerConfigError(f"{program} {action} failed: {said or f'exit code {done.returncode}'}")
-    return done.stdout
+        shown = " ".join((said or complained).split())[:200]
+        raise DockerConfigError(f"{program} {action} failed: {shown or f'exit code {done.returncode}'}")
+    return said
+
+
+def _first(handle: Any) -> str:
+    handle.seek(0)
+    return str(handle.read(MAX_OUTPUT).decode("utf-8", "replace"))
 
 
 def env_auth_hosts() -> set[str]:

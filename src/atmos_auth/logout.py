@@ -5,6 +5,7 @@ from __future__ import annotations
 from atmos_auth.cache import CachedStep
 from atmos_auth.chain import chain_names
 from atmos_auth.config.model import AuthConfig
+from atmos_auth.docker_config import CREDENTIALS
 from atmos_auth.integrations.hooks import cleanup
 from atmos_auth.session import aws_files, context, private_folders
 from atmos_auth.steps import build_steps
@@ -36,8 +37,10 @@ def logout(config: AuthConfig, *, identity: str | None = None, provider: str | N
             if not dry_run:
                 files.remove(name)
     everything = identity is None and provider is None
-    for login in cleanup(None if everything else set(identities), dry_run=dry_run):
-        report.append(f"Docker login {login.host} in {login.config} ({login.store})")
+    for login, what in cleanup(None if everything else set(identities), dry_run=dry_run):
+        report.append(f"Docker login {login.host} in {login.config} ({login.store})" if what == CREDENTIALS else
+                      f'credHelpers["{login.host}"] in {login.config}, which this tool added (the secret was '
+                      "already gone)")
     from atmos_auth.providers import sso
 
     for name in providers:

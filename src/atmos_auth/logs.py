@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import stat
 import sys
 from dataclasses import dataclass
 from typing import IO
@@ -43,13 +45,30 @@ class LogSettings:
     file: str | None = None
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """Control characters escaped: a name from atmos.yaml cannot start a line of its own in a log file."""
+    return _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+
+
+class _File(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s atmos-auth: %(message)s", "%Y-%m-%dT%H:%M:%S%z")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        record.message = _one_line(record.message)
+        return super().formatMessage(record)
+
+
 class _Console(logging.Formatter):
     """`warning: text` on a terminal stream, as the CLI prints its other status lines."""
 
     def format(self, record: logging.LogRecord) -> str:
         name = record.levelname.lower()
         prefix = f"{name}: " if record.levelno != logging.INFO else ""
-        return prefix + record.getMessage()
+        return prefix + _one_line(record.getMessage())
 
 
 def configure(*settings: LogSettings) -> None:
@@ -72,12 +91,22 @@ def _handler(file: str) -> logging.Handler:
         handler: logging.Handler = logging.StreamHandler(sys.stderr if file == "/dev/stderr" else sys.stdout)
         handler.setFormatter(_Console())
         return handler
+    handler = logging.StreamHandler(_open_log(file))
+    handler.setFormatter(_File())
+    return handler
+
+
+def _open_log(file: str) -> IO[str]:
+    """The log file, appended to (created 0600); a FIFO or socket is refused, not waited on."""
     try:
-        stream: IO[str] = os.fdopen(os.open(os.path.expanduser(file), os.O_WRONLY | os.O_APPEND | os.O_CREAT
-                                            | os.O_CLOEXEC, 0o600), "a", encoding="utf-8")
+        fd = os.open(os.path.expanduser(file), os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC
+                     | os.O_NONBLOCK, 0o600)
     except OSError as exc:
         raise UsageError(f"cannot open the log file {file}: {exc.strerror}") from None
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s atmos-auth: %(message)s",
-                                           "%Y-%m-%dT%H:%M:%S%z"))
-    return handler
+    mode = os.fstat(fd).st_mode
+    if not (stat.S_ISREG(mode) or stat.S_ISCHR(mode)):
+        os.close(fd)
+        raise UsageError(f"the log file {file} is not a regular file",
+                         remedy="log to a file, /dev/stderr, /dev/stdout or /dev/null")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace")

@@ -72,6 +72,9 @@ def test_a_docker_logout_meanwhile_leaves_no_pin(emu, pass_store) -> None:
     assert run_atmos("auth", "login", "dev-admin", env=login_env()).returncode == 0
     assert helper("erase", host).returncode == 0  # what `docker logout HOST` does with a creds store
     dry = run_atmos("auth", "logout", "dev-admin", "--dry-run")
-    assert "Docker login" not in dry.stderr  # nothing of ours to remove any more, and it says so
-    assert run_atmos("auth", "logout", "dev-admin").returncode == 0
+    assert "Docker login" not in dry.stderr  # the secret is not ours to remove any more ...
+    pin = f'credHelpers["{host}"]'
+    assert f"Would remove: {pin}" in dry.stderr and "the secret was already gone" in dry.stderr  # ... our pin is
+    done = run_atmos("auth", "logout", "dev-admin")
+    assert done.returncode == 0 and f"Removed: {pin}" in done.stderr
     assert json.loads((docker / "config.json").read_text()) == {"credsStore": "pass", "auths": {}, "credHelpers": {}}

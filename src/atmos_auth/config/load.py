@@ -235,7 +235,11 @@ def _shown(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return f'"{value}"'
+    try:
+        text = str(value)
+    except ValueError:  # an integer too long to print
+        return "a number too long to show"
+    return f'"{text[:200]}…"' if len(text) > 200 else f'"{text}"'
 
 
 __all__ = ["candidate_paths", "find_config", "load_auth_config", "validate_source"]

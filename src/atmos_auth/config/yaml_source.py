@@ -26,6 +26,9 @@ MAX_DEPTH = 100
 #: Values built after expanding aliases: far above a large atmos.yaml, far below exhausting memory.
 MAX_NODES = 250_000
 MAX_BYTES = 16 * 1024 * 1024
+#: Python refuses to print integers of more than 4300 digits; hex, binary and sexagesimal YAML forms
+#: could build one without that check (4300 digits are about 14 284 bits).
+_MAX_INT_BITS = 14_280
 
 
 @dataclass
@@ -67,7 +70,8 @@ class _Builder:
     def build(self, node: yaml.Node, path: YamlPath) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise _TooBig(f"expands to more than {MAX_NODES} values (an alias bomb?)", node.start_mark.line + 1)
+            raise _TooBig(f"expands to more than {MAX_NODES} values once its aliases are followed; not read",
+                          node.start_mark.line + 1)
         if id(node) in self.building:
             self.source.problems.append((path, "a recursive alias (an anchor that contains itself)"))
             return None
@@ -114,7 +118,10 @@ class _Builder:
             self.source.problems.append((path, f"the YAML function {node.tag} is not supported here"))
             return None
         try:
-            return self.scalars.construct_object(node, deep=True)
+            value = self.scalars.construct_object(node, deep=True)
+            if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:  # 0x…, 0b…, 1:2:3… forms
+                raise ValueError("Exceeds the limit")
+            return value
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
             reason = getattr(exc, "problem", None) or str(exc)
             if "Exceeds the limit" in reason:
@@ -136,10 +143,15 @@ class _Builder:
         return value
 
 
-def _check_depth(text: str, name: str) -> None:
-    """Refuse nesting deeper than MAX_DEPTH before PyYAML's recursive composer meets it."""
+#: libyaml's parser when PyYAML has it (much faster); the pure-Python one otherwise.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _check_shape(text: str, name: str) -> None:
+    """Refuse, before PyYAML composes a single node, nesting deeper than MAX_DEPTH (its composer is
+    recursive) and more than MAX_NODES values (composing them all would cost minutes and gigabytes)."""
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for count, event in enumerate(yaml.parse(text, Loader=_LOADER), start=1):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
@@ -147,6 +159,9 @@ def _check_depth(text: str, name: str) -> None:
                 raise ConfigError(f"{name}:{line}: nested more than {MAX_DEPTH} levels deep")
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+        if count > MAX_NODES:
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            raise ConfigError(f"{name}:{line}: more than {MAX_NODES} values; an atmos.yaml this large is not read")
 
 
 def read_yaml(path: Path) -> YamlSource:
@@ -166,8 +181,8 @@ def read_yaml(path: Path) -> YamlSource:
         raise ConfigError(f"{name}:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
                           remedy="save the file as UTF-8") from None
     try:
-        _check_depth(text, name)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        _check_shape(text, name)
+        node = yaml.compose(text, Loader=_LOADER)
         source.data = None if node is None else _Builder(source).build(node, ())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -145,8 +145,16 @@ def _store(docker: DockerConfig, outcomes: dict[str, Outcome], identity: str | N
     good = {t.registry.host: (t, v) for t in targets if isinstance(v := outcomes.get(t.registry.host), tuple)}
     if not good:
         return {}
+    def intend(host: str, store: str) -> None:  # before a helper gets the token: a kill then still leaves a record
+        target, (user, password, expires) = good[host]
+        DockerState().intend(WrittenLogin(config=str(docker.path), host=host, store=store,
+                                          fingerprint=fingerprint(user, password), identity=identity,
+                                          integration=target.integration,
+                                          expires_at=expires.isoformat() if expires else None))
+
     try:
-        stored = {s.host: s for s in docker.store([DockerLogin(h, v[0], v[1]) for h, (_, v) in good.items()])}
+        stored = {s.host: s for s in docker.store([DockerLogin(h, v[0], v[1]) for h, (_, v) in good.items()],
+                                                  before_helper=intend)}
     except StorageError as exc:
         outcomes.update({host: Failure(exc.message) for host in good})
         return {}

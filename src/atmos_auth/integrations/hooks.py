@@ -31,13 +31,14 @@ def written_by(identities: set[str] | None) -> list[WrittenLogin]:
     return [e for e in DockerState().all() if identities is None or e.identity in identities]
 
 
-def cleanup(identities: set[str] | None, dry_run: bool = False) -> list[WrittenLogin]:
+def cleanup(identities: set[str] | None, dry_run: bool = False) -> list[tuple[WrittenLogin, str]]:
     """Remove the Docker credentials we wrote for `identities` (None: every login we made, `--registry`
-    ones included), only where they are still ours. `dry_run` answers the same without changing anything."""
+    ones included), only where they are still ours, and the pins we added for them; each with what was
+    removed (docker_config.CREDENTIALS or PIN). `dry_run` answers the same without changing anything."""
     by_config: dict[str, list[WrittenLogin]] = {}
     for entry in written_by(identities):
         by_config.setdefault(entry.config, []).append(entry)
-    removed: list[WrittenLogin] = []
+    removed: list[tuple[WrittenLogin, str]] = []
     settled: list[WrittenLogin] = []
     for config, entries in by_config.items():
         try:

@@ -66,7 +66,7 @@ class FileStore:
             return None
 
     def set(self, key: str, value: dict[str, Any]) -> None:
-        private_dir(self.folder, tighten=True)
+        private_dir(self.folder)
         path = self._path(key)
         with locked(path):
             atomic_write(path, json.dumps(value).encode())
@@ -139,7 +139,7 @@ class SystemStore:
         if not marker.exists():  # say it once per machine, not on every command
             log.warning("no usable system keyring; keeping credentials in private 0600 files under %s "
                         "(set auth.keyring.type: file to make this the choice)", self.folder)
-            private_dir(self.folder, tighten=True)
+            private_dir(self.folder)
             marker.touch(mode=0o600)
         return FileStore(self.folder)
 

@@ -20,10 +20,18 @@ class WrittenLogin:
     integration: str | None
     expires_at: str | None
     pinned: bool = False
+    #: A token about to be handed to a credential helper: recorded first, so that a process killed
+    #: right after the helper stored it still leaves logout a way to recognise (and remove) it.
+    pending: str | None = None
 
     @property
     def key(self) -> str:
         return f"{self.config}|{self.host}"
+
+    @property
+    def fingerprints(self) -> set[str]:
+        """Every token fingerprint this entry may stand for (the stored one, and one being stored)."""
+        return {f for f in (self.fingerprint, self.pending) if f}
 
 
 class DockerState:
@@ -34,7 +42,7 @@ class DockerState:
         try:
             raw = json.loads(self.path.read_text())
             return [WrittenLogin(**entry) for entry in raw.values()]
-        except (OSError, ValueError, TypeError):
+        except (OSError, ValueError, TypeError, AttributeError):
             return []
 
     def _save(self, entries: list[WrittenLogin]) -> None:
@@ -48,6 +56,15 @@ class DockerState:
                 if old is not None and old.pinned and old.store == entry.store and not entry.pinned:
                     entry = replace(entry, pinned=True)  # we set that credHelpers entry on an earlier login
                 keep[entry.key] = entry
+            self._save(list(keep.values()))
+
+    def intend(self, entry: WrittenLogin) -> None:
+        """Remember, before a helper stores it, the token `entry` stands for (kept as `pending` beside
+        a token recorded earlier for the host, which the helper may still hold if this store fails)."""
+        with locked(self.path):
+            keep = {e.key: e for e in self.all()}
+            old = keep.get(entry.key)
+            keep[entry.key] = replace(old, pending=entry.fingerprint) if old is not None else entry
             self._save(list(keep.values()))
 
     def forget(self, gone: list[WrittenLogin]) -> None:

@@ -1,9 +1,10 @@
 """Atomic, private file writes: a temp file in the same folder, fsync, rename; 0600 files in 0700 folders.
 
 A writer killed mid-write (SIGKILL, OOM, power loss) leaves its temp copy, which may hold a secret.
-Temp files are named `.<name>.<pid>-XXXXXXXX.tmp`, and orphans are removed (a) before every write and
-delete of the file, under its lock, where any temp copy is an orphan, and (b) at the start of every
-command, in all our folders, where the writer's pid no longer runs: so no copy outlives a crash.
+Temp files are named `.<name>.atmos-<pid namespace>-<pid>-XXXXXXXX.tmp` (no other program's file looks
+like that), and orphans are removed (a) before every write and delete of the file, under its lock,
+where any temp copy is an orphan, and (b) at the start of every command, in all our folders, where the
+writer's pid no longer runs in our pid namespace (another namespace's: once ten minutes old).
 """
 
 from __future__ import annotations
@@ -29,9 +30,19 @@ __all__ = ["atomic_write", "locked", "pending_write", "private_dir", "read_bytes
 log = logging.getLogger("atmos_auth")
 TRACE = 5
 
-_TEMP = r"\.{name}\.(?:(?P<pid>[0-9]+)-)?[a-z0-9_]{{8}}\.tmp"
-#: An untagged temp file (made by an older version) older than this has no live writer.
-_UNTAGGED_AGE_SECONDS = 600
+_TEMP = r"\.{name}\.atmos-(?P<ns>[0-9]+)-(?P<pid>[0-9]+)-[a-z0-9_]{{8}}\.tmp"
+#: A temp file from another pid namespace (a container sharing the folder) older than this has no live
+#: writer: no write of ours takes that long.
+_FOREIGN_AGE_SECONDS = 600
+
+
+@functools.cache
+def _pid_namespace() -> str:
+    """This process's pid namespace ("4026531836"), so pids are only ever judged where they mean something."""
+    try:
+        return "".join(c for c in os.readlink("/proc/self/ns/pid") if c.isdigit()) or "0"
+    except OSError:
+        return "0"
 
 
 def _failed(action: str, path: Path, exc: OSError) -> FileAccessError:
@@ -65,7 +76,7 @@ def sweep_dead(folder: Path, name: str | None = None) -> int:
         return 0
     for name in names:
         match = found.fullmatch(name)
-        if match and _orphaned(folder / name, match["pid"]):
+        if match and _orphaned(folder / name, match["ns"], match["pid"]):
             with contextlib.suppress(OSError):
                 os.unlink(folder / name)
                 removed += 1
@@ -73,10 +84,10 @@ def sweep_dead(folder: Path, name: str | None = None) -> int:
     return removed
 
 
-def _orphaned(path: Path, pid: str | None) -> bool:
-    if pid is None:
+def _orphaned(path: Path, namespace: str, pid: str) -> bool:
+    if namespace != _pid_namespace():
         try:
-            return time.time() - path.stat().st_mtime > _UNTAGGED_AGE_SECONDS
+            return time.time() - path.stat().st_mtime > _FOREIGN_AGE_SECONDS
         except OSError:
             return False
     try:
@@ -181,7 +192,8 @@ def pending_write(path: Path, data: bytes, mode: int = 0o600) -> Iterator[Pendin
     try:
         private_dir(path.parent)
         sweep_orphans(path)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.atmos-{_pid_namespace()}-{os.getpid()}-", suffix=".tmp",
+                                    dir=path.parent)
     except OSError as exc:
         raise _failed("write", path, exc) from None
     pending = PendingWrite(path, Path(temp))

@@ -3,8 +3,9 @@
 Docker's config.json belongs to many programs. Re-serialising values we do not own would rewrite
 them (`1e400` as `Infinity`, `ü` as `\\u00fc`, `1.10` as `1.1`), so an edit keeps every untouched
 member's text byte for byte (non-UTF-8 bytes too, carried as surrogate escapes) and writes only the
-members it changes. Parsing is strict JSON as Go's encoding/json reads it: no NaN/Infinity, no
-comments, no trailing commas, at most 10 000 levels of nesting.
+members it changes; a member moved from elsewhere keeps its text too. Parsing is strict JSON as Go's
+encoding/json reads it: no NaN/Infinity, no comments, no trailing commas, at most 10 000 levels of
+nesting; and keys are found as Go finds struct fields: the exact name, else one that differs in case.
 
 Memory stays near the file's size: the top level and its objects are walked member by member, and a
 value below them is checked, then kept only as the span of its text and decoded again if asked for.
@@ -18,9 +19,10 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any
 
-#: Go's encoding/json refuses deeper documents; so do we (Docker could not read them either).
+#: Go's encoding/json refuses deeper documents (the top-level object counts); so do we.
 MAX_DEPTH = 10_000
 #: Objects down to this depth are walked member by member (the top level, then `auths`); deeper
 #: containers are validated by the C scanner and kept as spans.
@@ -28,8 +30,10 @@ _WALKED_DEPTH = 1
 _WS = re.compile(r"[ \t\n\r]*")
 #: A key without escapes, and the colon after it: the common case, read without the decoder.
 _PLAIN_KEY = re.compile(r'"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*')
-#: What follows a value: a comma (and the next key's quote) or the closing brace.
+#: What follows a value: a comma (and what follows it) or the closing brace.
 _AFTER_VALUE = re.compile(r"[ \t\n\r]*([,}])[ \t\n\r]*")
+#: Strings (skipped) and brackets, to measure nesting exactly when it is deep.
+_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
 
 
 class JsonError(ValueError):
@@ -52,10 +56,24 @@ _DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_int=Number, p
 _LAZY = object()
 
 
+class _Raw:
+    """A value moved from another object: written back as the text it had there."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
 @contextlib.contextmanager
-def _deep_enough() -> Iterator[None]:
+def _stack_room(levels: int) -> Iterator[None]:
+    """Let the C scanner nest `levels` deeper than the current stack (it counts one per level)."""
+    frames = 0
+    frame: FrameType | None = sys._getframe()
+    while frame is not None:
+        frames, frame = frames + 1, frame.f_back
     limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, MAX_DEPTH + 200))
+    sys.setrecursionlimit(frames + levels)
     try:
         yield
     finally:
@@ -73,13 +91,18 @@ class _Member:
 
 
 class JsonObject:
-    """One object of a document. `modified` is False until something in it (or below it) changes."""
+    """One object of a document. `modified` is False until something in it (or below it) changes.
 
-    def __init__(self, text: str, span: tuple[int, int] | None, members: list[_Member]) -> None:
+    `fields`: the object is a Go struct (its keys are matched case-insensitively, as Go reads struct
+    fields), not a Go map (exact keys): Docker's config and each `auths` entry are structs, `auths`
+    and `credHelpers` are maps."""
+
+    def __init__(self, text: str, span: tuple[int, int] | None, members: list[_Member], fields: bool = False) -> None:
         self._text = text
         self._span = span
         self._members = members
         self._modified = span is None
+        self.fields = fields
 
     @classmethod
     def new(cls) -> JsonObject:
@@ -96,13 +119,18 @@ class JsonObject:
         if text[start] != "{":
             raise JsonError("must hold a JSON object", text, start)
         try:
-            with _deep_enough():
+            with _stack_room(MAX_DEPTH - 100):  # surely within Go's limit: the usual, fast case
                 document, end = _parse_object(text, start, 0)
         except RecursionError:
-            raise JsonError(f"is nested more than {MAX_DEPTH} levels deep", text, start) from None
+            if _nesting(text, start) > MAX_DEPTH:
+                raise JsonError(f"is nested more than {MAX_DEPTH} levels deep (Docker cannot read that either)",
+                                text, start) from None
+            with _stack_room(MAX_DEPTH + 100):
+                document, end = _parse_object(text, start, 0)
         end = _WS.match(text, end).end()  # type: ignore[union-attr]
         if end != len(text):
             raise JsonError("has extra data after the object", text, end)
+        document.fields = True
         return document
 
     @property
@@ -111,6 +139,9 @@ class JsonObject:
 
     def keys(self) -> list[str]:
         return [m.key for m in self._members]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
 
     def __contains__(self, key: str) -> bool:
         return self._find(key) is not None
@@ -124,8 +155,9 @@ class JsonObject:
         member = self._find(key)
         return default if member is None else self._value(member)
 
-    def child(self, key: str, *, create: bool = False) -> JsonObject | None:
-        """Member `key` as an editable object (null or absent: a new one when `create`); None if not one."""
+    def child(self, key: str, *, create: bool = False, fields: bool = False) -> JsonObject | None:
+        """Member `key` as an editable object (null or absent: a new one when `create`); None if not one.
+        `fields`: it is a Go struct (see the class)."""
         member = self._find(key)
         if member is None or member.value is None:
             if not create:
@@ -134,15 +166,24 @@ class JsonObject:
             member = self._find(key)
             assert member is not None
         if isinstance(member.value, JsonObject):
+            member.value.fields = fields
             return member.value
-        if member.value is _LAZY and member.span is not None and self._text.startswith("{", member.span[0]):
-            member.value = _parse_object(self._text, member.span[0], _WALKED_DEPTH)[0]
-            return member.value
-        if isinstance(member.value, dict):  # a value we set ourselves
-            member.value = _parse_object(json.dumps(member.value), 0, _WALKED_DEPTH)[0]
+        text, start = self._text, member.span[0] if member.span is not None else 0
+        if isinstance(member.value, _Raw):
+            text = member.value.text
+        elif isinstance(member.value, dict):  # a value we set ourselves
+            text = json.dumps(member.value)
+        elif member.value is not _LAZY:
+            return None
+        if not text.startswith("{", start):
+            return None
+        with _stack_room(MAX_DEPTH + 100):  # the file was checked as a whole already
+            member.value = _parse_object(text, start, _WALKED_DEPTH)[0]
+        member.value.fields = fields
+        if text is not self._text:
             member.span = None
-            return member.value
-        return None
+            member.value._modified = True  # its text lives elsewhere: written out member by member
+        return member.value
 
     def set(self, key: str, value: Any) -> None:
         """Give `key` a new value (written as Docker writes it); equal values leave the text alone."""
@@ -153,17 +194,26 @@ class JsonObject:
         self._members.append(_Member(key, None, None, JsonObject.new() if value == {} else value))
         self._modified = True
 
+    def adopt(self, other: JsonObject, key: str) -> None:
+        """Add `other`'s member `key` here, with the exact text of its value (numbers, escapes, bytes)."""
+        member = other._find(key)
+        if member is not None:
+            self.delete(key)
+            self._members.append(_Member(key, None, None, _Raw(other._render_value(member, 0))))
+            self._modified = True
+
     def delete(self, key: str) -> bool:
-        """Remove every member named `key`."""
+        """Remove every member that Go would read as `key` (in a struct: any case)."""
         before = len(self._members)
-        self._members = [m for m in self._members if m.key != key]
+        folded = key.lower() if self.fields else key
+        self._members = [m for m in self._members if (m.key.lower() if self.fields else m.key) != folded]
         if len(self._members) != before:
             self._modified = True
         return len(self._members) != before
 
     def rename(self, old: str, new: str) -> None:
         """Move member `old` to the name `new`, keeping its value's text (`new` must be absent)."""
-        member = self._find(old)
+        member = self._find(old, exact=True)
         if member is not None:
             member.key, member.key_span = new, None
             self._modified = True
@@ -187,6 +237,8 @@ class JsonObject:
     def _render_value(self, member: _Member, depth: int) -> str:
         if isinstance(member.value, JsonObject):
             return member.value.render(depth)
+        if isinstance(member.value, _Raw):
+            return member.value.text
         if member.span is not None:
             return self._text[member.span[0]:member.span[1]]
         return json.dumps(member.value, indent="\t").replace("\n", "\n" + "\t" * depth)
@@ -194,21 +246,39 @@ class JsonObject:
     def _value(self, member: _Member) -> Any:
         if isinstance(member.value, JsonObject):
             return member.value.to_python()
-        if member.value is _LAZY and member.span is not None:
-            with _deep_enough():
-                return _DECODER.decode(self._text[member.span[0]:member.span[1]])
+        if isinstance(member.value, _Raw) or (member.value is _LAZY and member.span is not None):
+            with _stack_room(MAX_DEPTH + 100):
+                return _DECODER.decode(self._render_value(member, 0))
         return member.value
 
-    def _find(self, key: str) -> _Member | None:
-        found = None
+    def _find(self, key: str, *, exact: bool = False) -> _Member | None:
+        """The member Go's decoder fills for field `key`: the last exact match, else the last one that
+        differs only in case (Go matches struct fields case-insensitively)."""
+        found = folded_match = None
+        folded = key.lower()
         for member in self._members:
             if member.key == key:
-                found = member  # the last one wins, as in Go
-        return found
+                found = member
+            elif self.fields and not exact and member.key.lower() == folded:
+                folded_match = member
+        return found or folded_match
 
 
 def _same(old: Any, new: Any) -> bool:
     return type(old) is type(new) and old == new
+
+
+def _nesting(text: str, start: int) -> int:
+    """The deepest nesting of `text` from `start` (strings skipped): only run for very deep documents."""
+    depth = deepest = 0
+    for match in _NESTING.finditer(text, start):
+        token = match[0]
+        if token in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "]}":
+            depth -= 1
+    return deepest
 
 
 def _parse_object(text: str, start: int, depth: int) -> tuple[JsonObject, int]:

@@ -38,22 +38,40 @@ def lock_path(path: Path) -> Path:
 
 @contextlib.contextmanager
 def locked(path: Path, *, timeout: float = LOCK_TIMEOUT_SECONDS, what: str | None = None,
-           on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-    """Hold an exclusive lock on `<path>.lock` (0600, created in a 0700 folder) for the block."""
+           on_wait: Callable[[], None] | None = None, share_with_folder_owner: bool = False) -> Iterator[None]:
+    """Hold an exclusive lock on `<path>.lock` (0600, created in a 0700 folder) for the block.
+
+    `share_with_folder_owner`: as root (sudo) in a folder someone else owns (their Docker config), the
+    lock file is made theirs, so that their own later runs can still take it."""
     target = lock_path(path)
-    try:
-        private_dir(target.parent)
-        fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-    except OSError as exc:
-        raise FileAccessError(f"cannot open the lock file {target}: {exc.strerror}") from None
+    fd = _open(target)
     try:
         info = os.fstat(fd)
-        if info.st_uid == os.geteuid() and stat.S_IMODE(info.st_mode) & 0o077:
+        if share_with_folder_owner and os.geteuid() == 0 and info.st_uid == 0:
+            with contextlib.suppress(OSError):
+                folder = os.stat(target.parent)
+                if folder.st_uid != 0:
+                    os.fchown(fd, folder.st_uid, folder.st_gid)
+        elif info.st_uid == os.geteuid() and stat.S_IMODE(info.st_mode) & 0o077:
             os.fchmod(fd, 0o600)  # a lock file made by an older version: close it to other users
         _acquire(fd, target, timeout, what or str(path), on_wait)
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _open(target: Path) -> int:
+    try:
+        private_dir(target.parent)
+        return os.open(target, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except PermissionError as exc:
+        try:  # flock needs no write access: a lock file we may only read still works
+            return os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            raise FileAccessError(f"cannot open the lock file {target}: {exc.strerror}",
+                                  remedy="it belongs to another user (made with sudo?): remove it") from None
+    except OSError as exc:
+        raise FileAccessError(f"cannot open the lock file {target}: {exc.strerror}") from None
 
 
 def _acquire(fd: int, target: Path, timeout: float, what: str, on_wait: Callable[[], None] | None) -> None:

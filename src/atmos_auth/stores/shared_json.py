@@ -37,6 +37,10 @@ MERGE_SECONDS = 15.0
 SETTLE_SECONDS = 0.05
 #: A file changed this recently may have a lock-free writer in the middle of its own read-modify-write.
 RECENT_SECONDS = 2.0
+#: An empty or invalid file changed this recently may be halfway through an in-place rewrite ...
+FRESH_SECONDS = 0.5
+#: ... and is read again for up to this long before it is taken as it is.
+SETTLE_READ_SECONDS = 1.5
 LOCK_TIMEOUT_SECONDS = 120.0
 
 Edit = Callable[[JsonObject], None]
@@ -65,11 +69,32 @@ class SharedJsonFile:
 
     @contextmanager
     def lock(self) -> Iterator[None]:
+        """`<file>.lock` beside the file as named (the lock Atmos takes), and beside the file a symlink
+        leads to, if that is elsewhere: one lock file each, whatever path spelling led here."""
+        target = self.target
+        self._refuse_odd(target)  # before any lock file is made beside it (no /dev/null.lock)
+        names = dict.fromkeys(Path(os.path.realpath(p.parent)) / p.name for p in (self.path, target))
         with ExitStack() as stack:
-            for path in dict.fromkeys((self.path, self.target)):
-                stack.enter_context(locked(path, timeout=LOCK_TIMEOUT_SECONDS, what=f"{self.what} {path}"))
-            sweep_orphans(self.target)  # copies a killed writer of ours left behind
+            for path in names:
+                stack.enter_context(locked(path, timeout=LOCK_TIMEOUT_SECONDS, what=f"{self.what} {path}",
+                                           share_with_folder_owner=True))
+            sweep_orphans(target)  # copies a killed writer of ours left behind
             yield
+
+    def _refuse_odd(self, target: Path) -> None:
+        try:
+            info = os.stat(target)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            why = "it is a symlink loop" if exc.errno == errno.ELOOP else exc.strerror
+            raise self.error(f"cannot read {self.path}: {why}; it was left untouched") from None
+        if not stat.S_ISREG(info.st_mode):
+            raise self._not_regular(info.st_mode)
+
+    def _not_regular(self, mode: int) -> StorageError:
+        return self.error(f"{self.path} is {_kind(mode)}, not a regular file; it was left untouched",
+                          remedy=f"make {self.path} a regular file (or a symlink to one), or remove it")
 
     def snapshot(self) -> Snapshot:
         target = self.target
@@ -83,8 +108,7 @@ class SharedJsonFile:
         try:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
-                raise self.error(f"{self.path} is {_kind(info.st_mode)}, not a regular file; it was left untouched",
-                                 remedy=f"make {self.path} a regular file (or a symlink to one), or remove it")
+                raise self._not_regular(info.st_mode)
             if info.st_size > MAX_BYTES:
                 raise self.error(f"{self.path} has {info.st_size} bytes, more than {self.what} should ever hold "
                                  f"({MAX_BYTES} at most); it was left untouched")
@@ -104,6 +128,24 @@ class SharedJsonFile:
             raise self.error(f"{self.path} is not valid JSON ({exc}); it was left untouched",
                              remedy="fix or move the file, then try again") from None
 
+    def read(self) -> tuple[Snapshot, JsonObject]:
+        """The file and its content. A file changed a moment ago that is empty or not valid JSON may be
+        halfway through another program's in-place rewrite (truncate, then write): read it again until
+        it settles, rather than take it for empty (and write everything else away) or refuse it."""
+        deadline = time.monotonic() + SETTLE_READ_SECONDS
+        while True:
+            snapshot = self.snapshot()
+            unsettled = (snapshot.info is not None and time.time() - snapshot.info.st_mtime < FRESH_SECONDS
+                         and time.monotonic() < deadline)
+            try:
+                if unsettled and not (snapshot.data or b"").strip():
+                    raise self.error("empty a moment after a change")
+                return snapshot, self.parse(snapshot)
+            except StorageError:
+                if not unsettled:
+                    raise
+            time.sleep(0.05)
+
     def _identity(self) -> tuple[int, ...] | None:
         try:
             info = os.stat(self.target)
@@ -119,7 +161,8 @@ class SharedJsonFile:
         deadline = time.monotonic() + MERGE_SECONDS
         contended = snapshot.info is not None and time.time() - snapshot.info.st_mtime < RECENT_SECONDS
         while time.monotonic() < deadline:
-            document = document if document is not None else self.parse(snapshot)
+            if document is None:
+                snapshot, document = self.read()
             edit(document)
             if not document.modified:
                 return
@@ -135,7 +178,7 @@ class SharedJsonFile:
                     except FileExistsError:  # created by someone else a moment ago
                         slipped_in = True
             if slipped_in:  # merge into the copy that got in first
-                snapshot, document, contended = self.snapshot(), None, True
+                document, contended = None, True
                 continue
             document = None
             if pending.committed and not contended and (now := self._identity()) is not None and now[1] == written:
@@ -148,15 +191,17 @@ class SharedJsonFile:
             # change into its version (the edit is a no-op when what we wrote survived).
             log.debug("%s changed while we wrote it; merging again", self.path)
             contended = True
-            snapshot = self.snapshot()
         raise self.error(f"{self.path} kept changing while we wrote it (another program rewrites it "
                          "continuously); our change was not made", remedy="try again once it is idle")
 
     def _replaced(self, path: Path, snapshot: Snapshot) -> bool:
         """Whether the file our rename replaced (now at `path`) is not the one we read: a lock-free writer
-        renamed its copy in just before us. Then its copy is put back in place (ours goes), to merge into."""
+        renamed its copy in, or rewrote the file in place, just before us. Then that version is put back
+        in place (ours goes), to merge into."""
         try:
-            slipped_in = os.lstat(path).st_ino != (snapshot.identity or (0, -1))[1]
+            info = os.lstat(path)
+            read = snapshot.identity or (0, -1, -1, -1)
+            slipped_in = (info.st_ino, info.st_size, info.st_mtime_ns) != (read[1], read[2], read[3])
             if slipped_in:
                 swap_back(path, self.target)
         finally:
@@ -170,10 +215,13 @@ def _mode(info: os.stat_result | None) -> int:
 
 
 def _keep_owner(temp: Path, info: os.stat_result | None) -> None:
-    """As root (sudo), keep the file's owner, as `docker login` does."""
-    if info is not None and os.geteuid() == 0 and (info.st_uid, info.st_gid) != (0, 0):
-        with contextlib.suppress(OSError):
-            os.chown(temp, info.st_uid, info.st_gid)
+    """As root (sudo), keep the file's owner, as `docker login` does; a new file gets its folder's."""
+    if os.geteuid() != 0:
+        return
+    with contextlib.suppress(OSError):
+        owner = info if info is not None else os.stat(temp.parent)
+        if (owner.st_uid, owner.st_gid) != (0, 0):
+            os.chown(temp, owner.st_uid, owner.st_gid)
 
 
 def _kind(mode: int) -> str:
