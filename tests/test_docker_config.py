@@ -166,7 +166,7 @@ def test_creds_store_helper_receives_the_token(tmp_path: Path, monkeypatch) -> N
     data = json.loads(config.path.read_text())
     assert data["auths"][HOST] == {}  # placeholder, as docker login leaves it
     assert data["credHelpers"] == {HOST: "testfile"} and stored[0].pinned  # for skopeo/podman too
-    assert config.remove([recorded(stored[0], "AWS", "via-helper")])
+    assert config.remove([recorded(stored[0], "AWS", "via-helper")])[0]
     assert HOST not in json.loads(store.read_text())
     assert json.loads(config.path.read_text()) == {"credsStore": "testfile", "auths": {}, "credHelpers": {}}
 
@@ -179,7 +179,7 @@ def test_missing_helper_routes_the_host_to_the_file(tmp_path: Path) -> None:
     assert stored[0].store == "config.json" and "not installed" in (stored[0].note or "") and stored[0].pinned
     assert data["credHelpers"][HOST] == "" and data["credsStore"] == "not-installed-helper"
     assert config.inline_auth(HOST) == ("AWS", "p")
-    assert config.remove([recorded(stored[0], "AWS", "p")])
+    assert config.remove([recorded(stored[0], "AWS", "p")])[0]
     assert json.loads(config.path.read_text()) == {"credsStore": "not-installed-helper", "auths": {},
                                                    "credHelpers": {}}
 

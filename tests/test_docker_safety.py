@@ -204,7 +204,7 @@ def test_issue_8_a_pin_goes_when_docker_logout_already_took_the_secret(tmp_path:
     assert stored[0].pinned
     store.write_text("{}")  # `docker logout HOST`: the helper forgets the secret, the pin stays
     entry = recorded(stored[0], "AWS", "p")
-    assert config.remove([entry], dry_run=True) == [(entry, PIN)] == config.remove([entry])  # said, then done
+    assert config.remove([entry], dry_run=True) == ([(entry, PIN)], []) == config.remove([entry])  # said, then done
     assert json.loads(config.path.read_text()).get("credHelpers") == {}  # our pin is gone all the same
 
 
@@ -218,7 +218,7 @@ def test_issue_8_dry_run_promises_exactly_what_logout_does(tmp_path: Path) -> No
     before = config.path.read_bytes()
     promised = config.remove(entries, dry_run=True)
     assert config.path.read_bytes() == before
-    assert promised == config.remove(entries) == [(entries[0], CREDENTIALS)]
+    assert promised == config.remove(entries) == ([(entries[0], CREDENTIALS)], [])
     assert config.inline_auth(OTHER) == ("mine", "mine")
 
 
@@ -419,3 +419,105 @@ def test_issue_8_helpers_that_misbehave_cost_only_their_host(tmp_path: Path, mon
     assert time.monotonic() - started < 10
     assert "docker-credential-garbage store failed" in (results[HOST].error or "")
     assert results[OTHER].error is None
+
+
+def test_issue_8_a_helper_that_cannot_answer_keeps_our_record(tmp_path: Path, monkeypatch) -> None:
+    """Only the protocol's "credentials not found" means nothing is held; a locked keychain does not."""
+    store = write_helper(tmp_path / "bin", "dockfile")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    config = DockerConfig(tmp_path / "d")
+    config.folder.mkdir()
+    config.path.write_text(json.dumps({"credsStore": "dockfile"}))
+    stored = config.store([DockerLogin(HOST, "AWS", "p")])
+    entry = recorded(stored[0], "AWS", "p")
+    helper = tmp_path / "bin" / "docker-credential-dockfile"
+    working = helper.read_text()
+    helper.write_text("#!/bin/sh\necho 'Cannot autolaunch D-Bus without X11 $DISPLAY'\nexit 1\n")
+    before = config.path.read_bytes()
+    removed, failed = config.remove([entry])
+    assert removed == [] and failed and "D-Bus" in failed[0][1]
+    assert config.path.read_bytes() == before and HOST in json.loads(store.read_text())  # pin and secret kept
+    helper.write_text(working)
+    assert config.remove([entry]) == ([(entry, CREDENTIALS)], []) and json.loads(store.read_text()) == {}
+
+
+def test_issue_8_a_fresh_docker_login_during_logout_is_not_taken(tmp_path: Path, monkeypatch) -> None:
+    config = DockerConfig(tmp_path)
+    stored = config.store([DockerLogin(HOST, "AWS", "p")])
+    import atmos_auth.stores.shared_json as module
+
+    real_sleep = module.time.sleep
+
+    def docker_login_meanwhile(seconds: float) -> None:  # between our write and our check of it
+        data = json.loads(config.path.read_text())
+        data["auths"][HOST] = {"auth": "bWluZTptaW5l"}  # the user's own `docker login HOST`
+        (tmp_path / "t").write_text(json.dumps(data))
+        os.replace(tmp_path / "t", config.path)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(module.time, "sleep", docker_login_meanwhile)
+    monkeypatch.setattr(module, "RECENT_SECONDS", 60)  # a writer was active: our removal is checked again
+    config.remove([recorded(stored[0], "AWS", "p")])
+    monkeypatch.setattr(module.time, "sleep", real_sleep)
+    assert config.inline_auth(HOST) == ("mine", "mine")
+
+
+def test_issue_8_a_hanging_helper_is_asked_once_and_its_processes_go(tmp_path: Path, monkeypatch) -> None:
+    import atmos_auth.docker_helpers as helpers_module
+
+    (tmp_path / "bin").mkdir()
+    marker = tmp_path / "started"
+    hang = tmp_path / "bin" / "docker-credential-hang"
+    hang.write_text(f"#!/bin/sh\necho x >> {marker}\nsleep 60 &\nsleep 60\n")
+    hang.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(helpers_module, "HELPER_TIMEOUT_SECONDS", 1)
+    monkeypatch.setattr(helpers_module, "_UNRESPONSIVE", set())
+    config = DockerConfig(tmp_path / "d")
+    config.folder.mkdir()
+    config.path.write_text(json.dumps({"credsStore": "hang"}))
+    started = time.monotonic()
+    results = config.store([DockerLogin(HOST, "AWS", "p"), DockerLogin(OTHER, "AWS", "q")])
+    assert time.monotonic() - started < 5 and marker.read_text().count("x") == 1
+    assert "gave no answer" in (results[0].error or "") and "not asked again" in (results[1].error or "")
+    assert subprocess.run(["pgrep", "-f", str(hang)], capture_output=True).stdout == b""
+
+
+def test_issue_8_later_keys_win_as_in_go(tmp_path: Path, monkeypatch) -> None:
+    store = write_helper(tmp_path / "bin", "dockfile")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    config = DockerConfig(tmp_path / "d")
+    config.folder.mkdir()
+    config.path.write_text('{"credsStore": "", "CredsStore": "dockfile"}')
+    assert config.store([DockerLogin(HOST, "AWS", "p")])[0].store == "docker-credential-dockfile"
+    assert HOST in json.loads(store.read_text())
+
+
+def test_issue_8_a_null_entry_gives_way_to_its_https_twin_whole(tmp_path: Path) -> None:
+    config = DockerConfig(tmp_path)
+    config.path.write_text('{"auths": {"https://' + HOST + '": {"auth": "b2xkOm9sZA==", "identitytoken": '
+                           '"keep-me", "x": 1.10}, "' + HOST + '": null}}')
+    config.store([DockerLogin(HOST, "AWS", "p")])
+    text = config.path.read_text()
+    assert '"identitytoken": "keep-me"' in text and '"x": 1.10' in text and config.inline_auth(HOST) == ("AWS", "p")
+
+
+def test_issue_8_an_auths_value_docker_cannot_read_is_refused(tmp_path: Path) -> None:
+    config = DockerConfig(tmp_path)
+    config.path.write_text('{"auths": {"other.example.com": "str"}}')
+    with pytest.raises(DockerConfigError, match='auths\\["other.example.com"\\] must be an object'):
+        config.store([DockerLogin(HOST, "AWS", "p")])
+
+
+def test_issue_8_a_small_stack_refuses_deep_files_instead_of_crashing(tmp_path: Path) -> None:
+    import resource
+
+    (tmp_path / "config.json").write_text('{"x": ' + "[" * 9999 + "]" * 9999 + "}")
+    code = ("from atmos_auth.docker_config import DockerConfig, DockerLogin\n"
+            "from atmos_auth.errors import AtmosAuthError\n"
+            f"try: DockerConfig().store([DockerLogin({HOST!r}, 'AWS', 'p')])\n"
+            "except AtmosAuthError as e: print(e.message)")
+    done = subprocess.run([sys.executable, "-c", code], env={**os.environ, "DOCKER_CONFIG": str(tmp_path)},
+                          capture_output=True, text=True, timeout=60,
+                          preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_STACK, (1 << 20, 1 << 20)))
+    assert done.returncode == 0 and "raise `ulimit -s`" in done.stdout

@@ -40,20 +40,29 @@ def test_issue_8_temp_files_of_killed_writers_go_with_the_next_command(emu, isol
     ns, pid = _pid_namespace(), dead_pid()
     orphans = [folder / f".{name}.atmos-{ns}-{pid}-abcd1234.tmp" for folder, name in zip(
         folders, ["config.json", "docker-logins.json", "x.json", "k.json", "credentials"], strict=True)]
-    old_elsewhere = docker / ".config.json.atmos-1-4242-zyxw9876.tmp"  # another pid namespace, long ago
     live = docker / f".config.json.atmos-{ns}-{os.getpid()}-live1234.tmp"  # a writer that still runs
     young_elsewhere = docker / ".config.json.atmos-1-4242-young123.tmp"  # a container writing right now
     not_ours = [docker / ".notes.txt.abcdefgh.tmp", isolated_home / ".local/share/atmos/keyring/.x.4242-zzzzzzzz.tmp"]
-    for path in [*orphans, old_elsewhere, live, young_elsewhere, *not_ours]:
+    for path in [*orphans, live, young_elsewhere, *not_ours]:
         path.write_text("secret copy")
-    for path in [old_elsewhere, *not_ours]:
+    for path in not_ours:
         os.utime(path, (time.time() - 3600, time.time() - 3600))
     assert run_atmos("auth", "whoami", "dev-admin").returncode == 0  # any command that opens the stores
-    assert [p for p in [*orphans, old_elsewhere] if p.exists()] == []
+    assert [p for p in orphans if p.exists()] == []
     assert live.exists() and young_elsewhere.exists() and all(p.exists() for p in not_ours)
     assert run_atmos("auth", "logout", "--all").returncode == 0
     # Under a file's lock no writer of ours is mid-write: every temp copy of ours goes; others' files stay.
     assert sorted(temp_files(*folders)) == sorted(not_ours)
+
+
+def test_issue_8_a_temp_file_of_another_pid_namespace_goes_once_old(tmp_path, monkeypatch) -> None:
+    import atmos_auth.stores.files as files
+
+    other = tmp_path / ".config.json.atmos-1-4242-zyxw9876.tmp"  # a container's writer: its pid means nothing here
+    other.write_text("x")
+    assert files.sweep_dead(tmp_path) == 0 and other.exists()  # it may be writing right now
+    monkeypatch.setattr(files, "_FOREIGN_AGE_SECONDS", -1)  # ten minutes later (by ctime: renames count too)
+    assert files.sweep_dead(tmp_path) == 1 and not other.exists()
 
 
 def test_issue_8_a_configured_keyring_folder_is_not_changed(emu, tmp_path) -> None:
@@ -250,3 +259,74 @@ def test_issue_8_names_cannot_write_lines_of_their_own_into_a_log(emu, tmp_path)
     lines = log_file.read_text().splitlines()
     assert lines and all(" atmos-auth: " in line for line in lines)
     assert any("company-sso\\ntouch" in line for line in lines)
+
+
+def test_issue_8_logout_keeps_what_it_could_not_remove_and_says_so(emu, tmp_path) -> None:
+    from tests.test_docker_config import write_helper
+
+    store = write_helper(tmp_path / "bin", "dockfile")
+    env = {"PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    docker = Path(os.environ["DOCKER_CONFIG"])
+    docker.mkdir()
+    (docker / "config.json").write_text(json.dumps({"credsStore": "dockfile"}))
+    use_config("quick-start")
+    assert run_atmos("auth", "login", "dev-admin", env={**login_env(), **env}).returncode == 0
+    helper = tmp_path / "bin" / "docker-credential-dockfile"
+    working = helper.read_text()
+    helper.write_text("#!/bin/sh\necho 'The keychain is locked'\nexit 1\n")
+    failed = run_atmos("auth", "logout", "dev-admin", env=env)
+    assert failed.returncode == 1 and "Not removed: Docker login 123456789012" in failed.stderr
+    assert "The keychain is locked" in failed.stderr and "kept on record" in failed.stderr
+    helper.write_text(working)
+    again = run_atmos("auth", "logout", "--all", env=env)
+    assert again.returncode == 0 and json.loads(store.read_text()) == {}
+
+
+def test_issue_8_a_kill_right_after_the_file_write_still_leaves_a_record(emu) -> None:
+    """The record is made before the token is written: killed between the two, logout still finds it."""
+    use_config("quick-start")
+    assert run_atmos("auth", "login", "dev-admin", "--no-integrations", env=login_env()).returncode == 0
+    state = Path(os.environ["XDG_CACHE_HOME"]) / "atmos" / "docker-logins.json"
+    config = Path(os.environ["DOCKER_CONFIG"]) / "config.json"
+    holder = subprocess.Popen([sys.executable, "-c", f"""
+import fcntl, os, time
+fd = os.open({str(state) + ".lock"!r}, os.O_RDWR | os.O_CREAT, 0o600)
+while "123456789012" not in (open({str(state)!r}).read() if os.path.exists({str(state)!r}) else ""):
+    time.sleep(0.002)  # atmos has recorded its intent: now hold the lock it needs to record the result
+fcntl.flock(fd, fcntl.LOCK_EX)
+time.sleep(30)
+"""])
+    proc = subprocess.Popen([sys.executable, "-m", "atmos_auth", "auth", "ecr-login", "dev/ecr"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not (config.exists() and "123456789012" in config.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.kill()
+    proc.wait()
+    holder.kill()
+    holder.wait()
+    assert "123456789012.dkr.ecr.us-east-2.amazonaws.com" in json.loads(state.read_text()).__repr__()
+    assert run_atmos("auth", "logout", "--all").returncode == 0
+    assert "123456789012" not in config.read_text()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root (sudo with the user's HOME)")
+def test_issue_8_sudo_with_the_users_home_leaves_it_theirs(emu) -> None:
+    import shutil
+    import tempfile
+
+    home = Path(tempfile.mkdtemp(prefix="atmos-home-"))
+    home.chmod(0o755)
+    os.chown(home, 65534, 65534)
+    try:
+        env = {**login_env(), "HOME": str(home)}
+        for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "DOCKER_CONFIG"):
+            env[name] = ""
+        (home / "atmos.yaml").write_text((Path(__file__).parent.parent / "examples/spec/quick-start.yaml").read_text())
+        done = subprocess.run([sys.executable, "-m", "atmos_auth", "--config", str(home / "atmos.yaml"), "auth", "login",
+                               "dev-admin"], env={**os.environ, **env}, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        owned_by_root = [str(p) for p in home.rglob("*") if p.lstat().st_uid == 0 and p.name != "atmos.yaml"]
+        assert owned_by_root == []
+    finally:
+        shutil.rmtree(home)

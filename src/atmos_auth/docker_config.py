@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from atmos_auth import docker_helpers as helpers
 from atmos_auth.docker_helpers import decode_auth, encode_auth, fingerprint
@@ -46,16 +46,22 @@ class Stored:
 
 
 class Recorded(Protocol):
-    host: str
-    store: str
-    pinned: bool
+    """What login remembered of a stored login (docker_state.WrittenLogin)."""
 
+    @property
+    def host(self) -> str: ...
+    @property
+    def store(self) -> str: ...
+    @property
+    def pinned(self) -> bool: ...
     @property
     def fingerprints(self) -> set[str]: ...
 
 
 #: What `remove` took out for an entry: its credentials, or only the routing we had added for them.
 CREDENTIALS, PIN = "credentials", "pin"
+BeforeWrite = Callable[[list[tuple[str, str]]], None]
+R = TypeVar("R", bound=Recorded)
 
 
 class DockerConfig:
@@ -93,6 +99,8 @@ class DockerConfig:
             if section is None and not document.is_null(key):
                 raise DockerConfigError(f'{self.path}: "{key}" must be an object; it was left untouched')
             found.append(section)
+        if found[0] is not None and (bad := found[0].non_objects()):
+            raise DockerConfigError(f'{self.path}: auths["{bad[0]}"] must be an object; it was left untouched')
         helpers_map = found[1].to_python() if found[1] is not None else {}
         wrong = [f'credHelpers["{host}"]' for host, name in helpers_map.items() if not (name is None or _is_text(name))]
         if not document.is_null("credsStore") and not _is_text(document.get("credsStore")):
@@ -102,25 +110,23 @@ class DockerConfig:
                                     "untouched")
         return found[0], found[1]
 
-    def store(self, logins: list[DockerLogin], before_helper: Callable[[str, str], None] | None = None
-              ) -> list[Stored]:
+    def store(self, logins: list[DockerLogin], before_write: BeforeWrite | None = None) -> list[Stored]:
         """Save every login; a host whose helper fails is reported on its own, the others still land.
-        `before_helper(host, store)` runs right before a credential helper is given a token."""
+        `before_write([(host, store), ...])` runs right before a token goes anywhere (a credential helper,
+        or the file), so that a process killed in between still leaves a record for logout."""
         results: dict[str, Stored] = {}
         plan: dict[str, tuple[str | None, str, bool]] = {}  # host -> (helper, auth or "", pin)
         with self.file.lock():
             snapshot, document = self.file.read()
             auths, pins = self._sections(document)
             for login in logins:
-                entry = auths.get(login.host) if auths is not None else None
-                if entry is not None and not isinstance(entry, dict):
-                    raise DockerConfigError(f'{self.path}: auths["{login.host}"] must be an object; '
-                                            "it was left untouched")
-                stored, step = _route(document, pins, login, before_helper)
+                stored, step = _route(document, pins, login, before_write)
                 if step is not None:
                     plan[login.host] = step
                 results[login.host] = stored
             if plan:
+                if before_write is not None:
+                    before_write([(host, INLINE) for host, (helper, _, _) in plan.items() if helper is None])
                 try:
                     self.file.commit(snapshot, lambda doc: _apply_store(doc, plan), document)
                 except StorageError as exc:
@@ -131,39 +137,41 @@ class DockerConfig:
         shadowed = helpers.env_auth_hosts()
         return [_shadow_note(results[login.host], shadowed) for login in logins]
 
-    def remove(self, entries: list[Recorded], *, dry_run: bool = False) -> list[tuple[Recorded, str]]:
+    def remove(self, entries: list[R], *, dry_run: bool = False) -> tuple[list[tuple[R, str]], list[tuple[R, str]]]:
         """Remove the credentials of `entries` that still hold what we wrote, and the `credHelpers` pins
-        we added for them (also when the secret is already gone). Returns each entry with CREDENTIALS or
-        PIN, for what was (or, with `dry_run`, would be) removed."""
-        removed: list[tuple[Recorded, str]] = []
-        drops: dict[str, tuple[bool, str | None]] = {}
+        we added for them (also when the secret is already gone). Returns (what was removed, each with
+        CREDENTIALS or PIN; the entries that could not be checked or removed, each with why): with
+        `dry_run`, what would be. A failed entry keeps its pin, so a later logout can try again."""
+        removed: list[tuple[R, str]] = []
+        failed: list[tuple[R, str]] = []
+        drops: dict[str, tuple[set[str] | None, str | None]] = {}  # host -> (our fingerprints to drop, pin)
         with self.file.lock():
             snapshot, document = self.file.read()
             if snapshot.data is None:
-                return []
+                return [], []
             auths, pins = self._sections(document)
             for entry in entries:
-                ours, gone = _still_ours(auths, entry)
+                try:
+                    ours, gone = _still_ours(auths, entry)
+                    if ours and not dry_run and entry.store != INLINE:
+                        helpers.erase(entry.store.removeprefix("docker-credential-"), entry.host)
+                except DockerConfigError as exc:
+                    failed.append((entry, exc.message))
+                    continue
                 pin = _pin_value(entry) if entry.pinned and pins is not None else None
                 if pin is not None and (pins.get(entry.host) != pin or not (ours or gone)):  # type: ignore[union-attr]
                     pin = None
-                if ours and not dry_run and entry.store != INLINE:
-                    try:
-                        helpers.erase(entry.store.removeprefix("docker-credential-"), entry.host)
-                    except DockerConfigError as exc:
-                        log.warning("%s: %s", entry.host, exc.message)
-                        continue
                 if ours or pin is not None:
                     removed.append((entry, CREDENTIALS if ours else PIN))
                 if ours or gone or pin is not None:
-                    drops[entry.host] = (ours or gone, pin)
+                    drops[entry.host] = (entry.fingerprints if ours or gone else None, pin)
             if drops and not dry_run:
                 self.file.commit(snapshot, lambda doc: _apply_remove(doc, drops), document)
-        return removed
+        return removed, failed
 
 
 def _route(document: JsonObject, pins: JsonObject | None, login: DockerLogin,
-           before_helper: Callable[[str, str], None] | None) -> tuple[Stored, tuple[str | None, str, bool] | None]:
+           before_write: BeforeWrite | None) -> tuple[Stored, tuple[str | None, str, bool] | None]:
     """Where `login` goes (Docker's order), storing it in a helper now; the file edit still to make."""
     host = login.host
     helper = helpers.helper_for(pins.to_python() if pins is not None else None, document.get("credsStore"), host)
@@ -175,8 +183,8 @@ def _route(document: JsonObject, pins: JsonObject | None, login: DockerLogin,
             "`eval \"$(atmos auth env IDENTITY)\"`, or route the host to the file with "
             f'credHelpers["{host}"] = ""')), None
     if helper and helpers.installed(helper):
-        if before_helper is not None:
-            before_helper(host, f"docker-credential-{helper}")
+        if before_write is not None:
+            before_write([(host, f"docker-credential-{helper}")])
         try:
             helpers.store(helper, host, login.username, login.password)
         except DockerConfigError as exc:
@@ -211,11 +219,16 @@ def _apply_store(document: JsonObject, plan: dict[str, tuple[str | None, str, bo
             pins.set(host, helper or "")
 
 
-def _apply_remove(document: JsonObject, drops: dict[str, tuple[bool, str | None]]) -> None:
+def _apply_remove(document: JsonObject, drops: dict[str, tuple[set[str] | None, str | None]]) -> None:
+    """Drop our credentials and pins; applied again to a file that changed meanwhile, so each `auth` is
+    checked again: one the user has just written (`docker login`) is not ours and stays."""
     auths, pins = document.child("auths"), document.child("credHelpers")
-    for host, (credentials, pin) in drops.items():
+    for host, (ours, pin) in drops.items():
         entry = auths.child(host, fields=True) if auths is not None else None
-        if credentials and entry is not None:
+        if ours is not None and entry is not None:
+            auth = decode_auth(entry.get("auth"))
+            if auth is not None and fingerprint(*auth) not in ours:
+                continue  # someone else's now: their routing stays too
             entry.delete("auth")
             if not entry.keys():
                 auths.delete(host)  # type: ignore[union-attr]
@@ -255,7 +268,8 @@ def _fold_scheme_duplicate(auths: JsonObject, host: str) -> None:
         old = auths.child(stale, fields=True)
         if old is None:
             continue
-        if host not in auths:
+        if auths.is_null(host):  # absent, or null: the old entry takes its place whole
+            auths.delete(host)
             auths.rename(stale, host)
             continue
         entry = auths.child(host, fields=True)

@@ -7,11 +7,14 @@ the inline `auths[host].auth`. The protocol passes secrets on stdin, never in ar
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
 import re
+import resource
 import shutil
+import signal
 import subprocess
 import tempfile
 from typing import Any
@@ -22,8 +25,13 @@ from atmos_auth.errors import DockerConfigError
 #: `store` with "not implemented". Docker asks them for every pull; we leave their hosts to them.
 SELF_SERVING = {"ecr-login"}
 HELPER_TIMEOUT_SECONDS = 30
-#: A helper answers with a small JSON document; more than this is not read.
+#: A helper answers with a small JSON document; more than this is not read ...
 MAX_OUTPUT = 1024 * 1024
+#: ... and no file it writes (its answer, its own store) may grow past this: no helper fills a disk.
+OUTPUT_LIMIT = 64 * 1024 * 1024
+#: What the protocol's helpers print when they hold nothing for a host.
+NOT_FOUND = "credentials not found"
+_UNRESPONSIVE: set[str] = set()
 
 
 def fingerprint(username: str, password: str) -> str:
@@ -62,13 +70,18 @@ def store(helper: str, host: str, username: str, password: str) -> None:
 
 
 def get(helper: str, host: str) -> tuple[str, str] | None:
-    """What the helper holds for `host`, or None when it holds nothing (or cannot say). Older
-    docker-credential-pass answers a missing host with exit 0 and an empty secret: that is nothing too."""
+    """What the helper holds for `host`, or None when it holds nothing: it said "credentials not found"
+    (the protocol's answer), or, as older docker-credential-pass does, answered with an empty secret.
+    Any other failure (a locked keychain, no D-Bus) raises: then nobody knows what it holds."""
     try:
         found = json.loads(call(helper, "get", host))
         held = str(found.get("Username") or ""), str(found.get("Secret") or "")
-    except (DockerConfigError, ValueError, AttributeError):
-        return None
+    except DockerConfigError as exc:
+        if NOT_FOUND in exc.message.lower():
+            return None
+        raise
+    except (ValueError, AttributeError):
+        raise DockerConfigError(f"docker-credential-{helper} get gave an answer that is not the protocol's") from None
     return held if any(held) else None
 
 
@@ -78,22 +91,39 @@ def erase(helper: str, host: str) -> None:
 
 def call(helper: str, action: str, stdin: str) -> str:
     """Run the helper and return what it printed. Its output goes to a file, not a pipe: a helper that
-    leaves a child holding the pipe open cannot make us wait, and at most MAX_OUTPUT bytes are read."""
+    leaves a child holding the pipe open cannot make us wait; at most MAX_OUTPUT bytes are read, and
+    it cannot write more than OUTPUT_LIMIT to any file. A helper that did not answer in time is not
+    asked again by this process (it holds the Docker config's lock meanwhile), and its processes go."""
     program = f"docker-credential-{helper}"
+    if helper in _UNRESPONSIVE:
+        raise DockerConfigError(f"{program} did not answer earlier in this run; not asked again")
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:
-            done = subprocess.run([program, action], input=stdin.encode(), stdout=out, stderr=err,
-                                  timeout=HELPER_TIMEOUT_SECONDS, env=os.environ.copy())
-        except subprocess.TimeoutExpired:
-            raise DockerConfigError(f"{program} {action} gave no answer within {HELPER_TIMEOUT_SECONDS}s") from None
+            child = subprocess.Popen([program, action], stdin=subprocess.PIPE, stdout=out, stderr=err,
+                                     env=os.environ.copy(), start_new_session=True, preexec_fn=_limit_output)
         except OSError as exc:
             raise DockerConfigError(f"{program} {action} could not run: {exc.strerror or exc}") from None
+        try:
+            child.communicate(stdin.encode(), timeout=HELPER_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            _UNRESPONSIVE.add(helper)
+            with contextlib.suppress(OSError):
+                os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+            raise DockerConfigError(f"{program} {action} gave no answer within {HELPER_TIMEOUT_SECONDS}s") from None
+        except BrokenPipeError:  # it exited without reading what we sent; its answer says why
+            child.wait()
+        done = child
         said, complained = (_first(handle) for handle in (out, err))
     if done.returncode != 0:
         # The protocol puts errors on stdout; never echo our input (it holds the secret).
         shown = " ".join((said or complained).split())[:200]
         raise DockerConfigError(f"{program} {action} failed: {shown or f'exit code {done.returncode}'}")
     return said
+
+
+def _limit_output() -> None:  # in the child, before it runs
+    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
 
 
 def _first(handle: Any) -> str:

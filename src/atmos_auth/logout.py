@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from atmos_auth.cache import CachedStep
 from atmos_auth.chain import chain_names
 from atmos_auth.config.model import AuthConfig
@@ -12,16 +14,24 @@ from atmos_auth.steps import build_steps
 from atmos_auth.stores.files import sweep_folder
 
 
+@dataclass
+class LogoutReport:
+    """A line per thing removed (or that would be), and per thing that could not be (kept for later)."""
+
+    removed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
 def logout(config: AuthConfig, *, identity: str | None = None, provider: str | None = None,
-           dry_run: bool = False) -> list[str]:
-    """A line per thing removed (or that would be)."""
+           dry_run: bool = False) -> LogoutReport:
     if identity:
         identities, providers = [identity], []
     else:
         identities = [n for n in config.identities if provider is None or chain_names(config, n)[0] == provider]
         providers = [provider] if provider else list(config.providers)
     ctx = context(config)
-    report: list[str] = []
+    result = LogoutReport()
+    report = result.removed
     for name in identities:
         steps = build_steps(config, name, ctx)
         # An identity logout drops its own cached credentials; a wider one drops every step it covers.
@@ -37,10 +47,13 @@ def logout(config: AuthConfig, *, identity: str | None = None, provider: str | N
             if not dry_run:
                 files.remove(name)
     everything = identity is None and provider is None
-    for login, what in cleanup(None if everything else set(identities), dry_run=dry_run):
+    removed, failed = cleanup(None if everything else set(identities), dry_run=dry_run)
+    for login, what in removed:
         report.append(f"Docker login {login.host} in {login.config} ({login.store})" if what == CREDENTIALS else
                       f'credHelpers["{login.host}"] in {login.config}, which this tool added (the secret was '
                       "already gone)")
+    result.failed += [f"Docker login {login.host} in {login.config} ({login.store}): {why}; kept on record "
+                      "for the next logout" for login, why in failed]
     from atmos_auth.providers import sso
 
     for name in providers:
@@ -54,5 +67,5 @@ def logout(config: AuthConfig, *, identity: str | None = None, provider: str | N
     if everything and not dry_run:  # temp copies that killed writers left anywhere (they may hold secrets)
         for folder in private_folders(config):
             sweep_folder(folder)
-    return report
+    return result
 

@@ -81,6 +81,7 @@ def configure(*settings: LogSettings) -> None:
         handler.close()
     log.setLevel(level)
     log.propagate = False
+    logging.raiseExceptions = False  # a log that cannot be written (a full disk) must not print a traceback
     log.addHandler(_handler(file))
 
 

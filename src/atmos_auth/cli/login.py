@@ -10,7 +10,7 @@ import click
 from atmos_auth.cli import output
 from atmos_auth.cli.app import App, pass_app
 from atmos_auth.cli.identity_args import identity_arguments, pick_identity
-from atmos_auth.errors import EXIT_INTEGRATIONS_FAILED, UsageError
+from atmos_auth.errors import EXIT_ERROR, EXIT_INTEGRATIONS_FAILED, UsageError
 
 
 def registry_lines(results: list[Any], now: datetime) -> None:
@@ -116,9 +116,13 @@ def logout_command(app: App, identity: str | None, identity_option: str | None, 
     name = None if (provider or everything) else pick_identity(app, identity, identity_option)
     report = logout(config, identity=name, provider=provider, dry_run=dry_run)
     verb = "Would remove" if dry_run else "Removed"
-    if not report:
+    if not report.removed and not report.failed:
         output.ok("Nothing to remove.")
-    for line in report:
+    for line in report.removed:
         output.status(f"  {verb}: {line}")
+    for line in report.failed:
+        output.failed(f"Not removed: {line}")
+    if report.failed:
+        raise click.exceptions.Exit(EXIT_ERROR)
     if not dry_run:
         output.ok(f"Logged out {name or provider or 'everything'}.")

@@ -145,31 +145,31 @@ def _store(docker: DockerConfig, outcomes: dict[str, Outcome], identity: str | N
     good = {t.registry.host: (t, v) for t in targets if isinstance(v := outcomes.get(t.registry.host), tuple)}
     if not good:
         return {}
-    def intend(host: str, store: str) -> None:  # before a helper gets the token: a kill then still leaves a record
+    def written(host: str, store: str, pinned: bool = False) -> WrittenLogin:
         target, (user, password, expires) = good[host]
-        DockerState().intend(WrittenLogin(config=str(docker.path), host=host, store=store,
-                                          fingerprint=fingerprint(user, password), identity=identity,
-                                          integration=target.integration,
-                                          expires_at=expires.isoformat() if expires else None))
+        return WrittenLogin(config=str(docker.path), host=host, store=store, fingerprint=fingerprint(user, password),
+                            identity=identity, integration=target.integration,
+                            expires_at=expires.isoformat() if expires else None, pinned=pinned)
+
+    def intend(where: list[tuple[str, str]]) -> None:  # before a token goes anywhere: a kill leaves a record
+        DockerState().intend([written(host, store) for host, store in where])
 
     try:
         stored = {s.host: s for s in docker.store([DockerLogin(h, v[0], v[1]) for h, (_, v) in good.items()],
-                                                  before_helper=intend)}
+                                                  before_write=intend)}
     except StorageError as exc:
         outcomes.update({host: Failure(exc.message) for host in good})
         return {}
     outcomes.update({host: Failure(s.error) for host, s in stored.items() if s.error})
-    _remember([
-        WrittenLogin(config=str(docker.path), host=host, store=stored[host].store, fingerprint=fingerprint(v[0], v[1]),
-                     identity=identity, integration=t.integration, expires_at=v[2].isoformat() if v[2] else None,
-                     pinned=stored[host].pinned)
-        for host, (t, v) in good.items() if not stored[host].error])
+    _remember([written(host, stored[host].store, stored[host].pinned) for host in good if not stored[host].error],
+              [written(host, stored[host].store) for host in good if stored[host].error])
     return stored
 
 
-def _remember(written: list[WrittenLogin]) -> None:
+def _remember(written: list[WrittenLogin], not_written: list[WrittenLogin]) -> None:
     try:
         DockerState().record(written)
+        DockerState().abandon(not_written)
     except StorageError as exc:  # the logins work; only logout will not know to remove them
         log.warning("the Docker logins were made but could not be recorded for logout: %s", exc.message)
 

@@ -31,22 +31,27 @@ def written_by(identities: set[str] | None) -> list[WrittenLogin]:
     return [e for e in DockerState().all() if identities is None or e.identity in identities]
 
 
-def cleanup(identities: set[str] | None, dry_run: bool = False) -> list[tuple[WrittenLogin, str]]:
+Outcome = tuple[list[tuple[WrittenLogin, str]], list[tuple[WrittenLogin, str]]]
+
+
+def cleanup(identities: set[str] | None, dry_run: bool = False) -> Outcome:
     """Remove the Docker credentials we wrote for `identities` (None: every login we made, `--registry`
-    ones included), only where they are still ours, and the pins we added for them; each with what was
-    removed (docker_config.CREDENTIALS or PIN). `dry_run` answers the same without changing anything."""
+    ones included), only where they are still ours, and the pins we added for them. Returns (what was
+    removed, each with docker_config.CREDENTIALS or PIN; what could not be, each with why). What could
+    not be removed stays on record for a later logout. `dry_run` answers the same, changing nothing."""
     by_config: dict[str, list[WrittenLogin]] = {}
     for entry in written_by(identities):
         by_config.setdefault(entry.config, []).append(entry)
     removed: list[tuple[WrittenLogin, str]] = []
-    settled: list[WrittenLogin] = []
+    failed: list[tuple[WrittenLogin, str]] = []
     for config, entries in by_config.items():
         try:
-            removed += DockerConfig(Path(config).parent).remove(entries, dry_run=dry_run)  # type: ignore[arg-type]
-        except StorageError as exc:  # kept on record: a later logout tries again
-            log.warning("Docker logins in %s were not removed: %s", config, exc.message)
-            continue
-        settled += entries
+            done, missed = DockerConfig(Path(config).parent).remove(entries, dry_run=dry_run)
+        except StorageError as exc:
+            done, missed = [], [(entry, exc.message) for entry in entries]
+        removed += done
+        failed += missed
     if not dry_run:
-        DockerState().forget(settled)
-    return removed
+        kept = {entry.key for entry, _ in failed}
+        DockerState().forget([e for entries in by_config.values() for e in entries if e.key not in kept])
+    return removed, failed

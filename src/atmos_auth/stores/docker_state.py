@@ -58,13 +58,31 @@ class DockerState:
                 keep[entry.key] = entry
             self._save(list(keep.values()))
 
-    def intend(self, entry: WrittenLogin) -> None:
-        """Remember, before a helper stores it, the token `entry` stands for (kept as `pending` beside
-        a token recorded earlier for the host, which the helper may still hold if this store fails)."""
+    def intend(self, entries: list[WrittenLogin]) -> None:
+        """Remember, before it is written anywhere, the token each entry stands for: as `pending` beside
+        a token recorded earlier for the host in the same store (which stays there if this write fails),
+        else as the entry itself."""
+        if not entries:
+            return
         with locked(self.path):
             keep = {e.key: e for e in self.all()}
-            old = keep.get(entry.key)
-            keep[entry.key] = replace(old, pending=entry.fingerprint) if old is not None else entry
+            for entry in entries:
+                old = keep.get(entry.key)
+                keep[entry.key] = replace(old, pending=entry.fingerprint) if old and old.store == entry.store else entry
+            self._save(list(keep.values()))
+
+    def abandon(self, entries: list[WrittenLogin]) -> None:
+        """Undo `intend` for tokens that were not stored after all (the helper or the write failed)."""
+        if not entries:
+            return
+        with locked(self.path):
+            keep = {e.key: e for e in self.all()}
+            for entry in entries:
+                old = keep.get(entry.key)
+                if old is not None and old.pending == entry.fingerprint and old.fingerprint != entry.fingerprint:
+                    keep[entry.key] = replace(old, pending=None)
+                elif old is not None and old.fingerprint == entry.fingerprint and old.pending in (None, entry.fingerprint):
+                    del keep[entry.key]
             self._save(list(keep.values()))
 
     def forget(self, gone: list[WrittenLogin]) -> None:

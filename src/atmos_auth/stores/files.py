@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from atmos_auth.errors import FileAccessError
-from atmos_auth.stores.folders import private_dir
+from atmos_auth.stores.folders import give_to_folder_owner, private_dir
 from atmos_auth.stores.locks import locked
 
 __all__ = ["atomic_write", "locked", "pending_write", "private_dir", "read_bytes", "remove_file", "swap_back", "sweep_dead",
@@ -86,8 +86,8 @@ def sweep_dead(folder: Path, name: str | None = None) -> int:
 
 def _orphaned(path: Path, namespace: str, pid: str) -> bool:
     if namespace != _pid_namespace():
-        try:
-            return time.time() - path.stat().st_mtime > _FOREIGN_AGE_SECONDS
+        try:  # ctime: a file renamed to this name (the old file of an exchange) counts from the rename
+            return time.time() - path.stat().st_ctime > _FOREIGN_AGE_SECONDS
         except OSError:
             return False
     try:
@@ -200,6 +200,7 @@ def pending_write(path: Path, data: bytes, mode: int = 0o600) -> Iterator[Pendin
     try:
         try:
             os.fchmod(fd, mode)
+            _keep_owner(fd, path)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
@@ -211,6 +212,23 @@ def pending_write(path: Path, data: bytes, mode: int = 0o600) -> Iterator[Pendin
         if not pending.committed:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
+
+
+def _keep_owner(fd: int, path: Path) -> None:
+    """As root (sudo), the new file keeps the owner of the one it replaces, as `docker login` does; a new
+    file gets its folder's owner."""
+    if os.geteuid() != 0:
+        return
+    try:
+        owner = os.stat(path)
+    except FileNotFoundError:
+        give_to_folder_owner(path, fd)
+        return
+    except OSError:
+        return
+    with contextlib.suppress(OSError):
+        if (owner.st_uid, owner.st_gid) != (0, 0):
+            os.fchown(fd, owner.st_uid, owner.st_gid)
 
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:

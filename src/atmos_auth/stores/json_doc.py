@@ -14,6 +14,7 @@ value below them is checked, then kept only as the span of its text and decoded 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import re
 import sys
@@ -63,6 +64,19 @@ class _Raw:
 
     def __init__(self, text: str) -> None:
         self.text = text
+
+
+@functools.cache
+def _stack_levels() -> int:
+    """How deep the C scanner may nest on this process's stack (`ulimit -s`): about 150 bytes a level
+    are used; with a small stack, deep documents are refused instead of crashing the process."""
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_STACK)[0]
+    except (ImportError, ValueError, OSError):
+        return MAX_DEPTH
+    return MAX_DEPTH if soft == resource.RLIM_INFINITY else min(MAX_DEPTH, soft // 400)
 
 
 @contextlib.contextmanager
@@ -118,14 +132,19 @@ class JsonObject:
             raise JsonError("starts with a byte order mark (Docker cannot read that either)", text, 0)
         if text[start] != "{":
             raise JsonError("must hold a JSON object", text, start)
+        room = _stack_levels()
         try:
-            with _stack_room(MAX_DEPTH - 100):  # surely within Go's limit: the usual, fast case
+            with _stack_room(room - 100):  # surely within Go's limit (and the stack): the usual, fast case
                 document, end = _parse_object(text, start, 0)
         except RecursionError:
-            if _nesting(text, start) > MAX_DEPTH:
+            depth = _nesting(text, start)
+            if depth > MAX_DEPTH:
                 raise JsonError(f"is nested more than {MAX_DEPTH} levels deep (Docker cannot read that either)",
                                 text, start) from None
-            with _stack_room(MAX_DEPTH + 100):
+            if depth > room:
+                raise JsonError(f"is nested {depth} levels deep, more than this process's stack allows "
+                                "(raise `ulimit -s`)", text, start) from None
+            with _stack_room(room + 100):
                 document, end = _parse_object(text, start, 0)
         end = _WS.match(text, end).end()  # type: ignore[union-attr]
         if end != len(text):
@@ -177,7 +196,7 @@ class JsonObject:
             return None
         if not text.startswith("{", start):
             return None
-        with _stack_room(MAX_DEPTH + 100):  # the file was checked as a whole already
+        with _stack_room(_stack_levels() + 100):  # the file was checked as a whole already
             member.value = _parse_object(text, start, _WALKED_DEPTH)[0]
         member.value.fields = fields
         if text is not self._text:
@@ -247,21 +266,33 @@ class JsonObject:
         if isinstance(member.value, JsonObject):
             return member.value.to_python()
         if isinstance(member.value, _Raw) or (member.value is _LAZY and member.span is not None):
-            with _stack_room(MAX_DEPTH + 100):
+            with _stack_room(_stack_levels() + 100):
                 return _DECODER.decode(self._render_value(member, 0))
         return member.value
 
+    def non_objects(self) -> list[str]:
+        """Keys whose value is neither an object nor null (Go cannot read those into a struct)."""
+        bad = []
+        for member in self._members:
+            value = member.value
+            if value is _LAZY and member.span is not None:
+                if not self._text.startswith("{", member.span[0]):
+                    bad.append(member.key)
+            elif not (value is None or isinstance(value, JsonObject | dict) or
+                      (isinstance(value, _Raw) and value.text.startswith("{"))):
+                bad.append(member.key)
+        return bad
+
     def _find(self, key: str, *, exact: bool = False) -> _Member | None:
-        """The member Go's decoder fills for field `key`: the last exact match, else the last one that
-        differs only in case (Go matches struct fields case-insensitively)."""
-        found = folded_match = None
+        """The member whose value Go's decoder keeps for `key`: in a map the last one with that exact
+        key; in a struct the last one whose key matches the field in any case (Go matches field names
+        case-insensitively, and a later key overwrites an earlier one)."""
+        found = None
         folded = key.lower()
         for member in self._members:
-            if member.key == key:
+            if member.key == key or (self.fields and not exact and member.key.lower() == folded):
                 found = member
-            elif self.fields and not exact and member.key.lower() == folded:
-                folded_match = member
-        return found or folded_match
+        return found
 
 
 def _same(old: Any, new: Any) -> bool:

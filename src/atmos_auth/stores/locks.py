@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from atmos_auth.errors import FileAccessError, LockTimeout
-from atmos_auth.stores.folders import private_dir
+from atmos_auth.stores.folders import give_to_folder_owner, private_dir
 
 log = logging.getLogger("atmos_auth")
 
@@ -38,20 +38,15 @@ def lock_path(path: Path) -> Path:
 
 @contextlib.contextmanager
 def locked(path: Path, *, timeout: float = LOCK_TIMEOUT_SECONDS, what: str | None = None,
-           on_wait: Callable[[], None] | None = None, share_with_folder_owner: bool = False) -> Iterator[None]:
-    """Hold an exclusive lock on `<path>.lock` (0600, created in a 0700 folder) for the block.
-
-    `share_with_folder_owner`: as root (sudo) in a folder someone else owns (their Docker config), the
-    lock file is made theirs, so that their own later runs can still take it."""
+           on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on `<path>.lock` (0600, created in a 0700 folder) for the block. As root
+    in a folder someone else owns (sudo), the lock file is made theirs, so their later runs can take it."""
     target = lock_path(path)
     fd = _open(target)
     try:
         info = os.fstat(fd)
-        if share_with_folder_owner and os.geteuid() == 0 and info.st_uid == 0:
-            with contextlib.suppress(OSError):
-                folder = os.stat(target.parent)
-                if folder.st_uid != 0:
-                    os.fchown(fd, folder.st_uid, folder.st_gid)
+        if info.st_uid == 0 and os.geteuid() == 0:
+            give_to_folder_owner(target, fd)
         elif info.st_uid == os.geteuid() and stat.S_IMODE(info.st_mode) & 0o077:
             os.fchmod(fd, 0o600)  # a lock file made by an older version: close it to other users
         _acquire(fd, target, timeout, what or str(path), on_wait)

@@ -76,8 +76,7 @@ class SharedJsonFile:
         names = dict.fromkeys(Path(os.path.realpath(p.parent)) / p.name for p in (self.path, target))
         with ExitStack() as stack:
             for path in names:
-                stack.enter_context(locked(path, timeout=LOCK_TIMEOUT_SECONDS, what=f"{self.what} {path}",
-                                           share_with_folder_owner=True))
+                stack.enter_context(locked(path, timeout=LOCK_TIMEOUT_SECONDS, what=f"{self.what} {path}"))
             sweep_orphans(target)  # copies a killed writer of ours left behind
             yield
 
@@ -169,7 +168,6 @@ class SharedJsonFile:
             data = document.render().encode("utf-8", "surrogateescape") + b"\n"
             slipped_in = False
             with pending_write(self.target, data, _mode(snapshot.info)) as pending:
-                _keep_owner(pending.temp, snapshot.info)
                 written = os.stat(pending.temp).st_ino
                 if self._identity() == snapshot.identity:
                     try:
@@ -200,11 +198,13 @@ class SharedJsonFile:
         in place (ours goes), to merge into."""
         try:
             info = os.lstat(path)
-            read = snapshot.identity or (0, -1, -1, -1)
-            slipped_in = (info.st_ino, info.st_size, info.st_mtime_ns) != (read[1], read[2], read[3])
-            if slipped_in:
-                swap_back(path, self.target)
-        finally:
+        except FileNotFoundError:  # taken by someone else's cleanup: nothing to compare, nothing to undo
+            return False
+        read = snapshot.identity or (0, -1, -1, -1)
+        slipped_in = (info.st_ino, info.st_size, info.st_mtime_ns) != (read[1], read[2], read[3])
+        if slipped_in:
+            swap_back(path, self.target)
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
         return slipped_in
 
@@ -212,16 +212,6 @@ class SharedJsonFile:
 def _mode(info: os.stat_result | None) -> int:
     """Keep a stricter mode than 0600, never a looser one."""
     return (stat.S_IMODE(info.st_mode) & 0o600 or 0o600) if info is not None else 0o600
-
-
-def _keep_owner(temp: Path, info: os.stat_result | None) -> None:
-    """As root (sudo), keep the file's owner, as `docker login` does; a new file gets its folder's."""
-    if os.geteuid() != 0:
-        return
-    with contextlib.suppress(OSError):
-        owner = info if info is not None else os.stat(temp.parent)
-        if (owner.st_uid, owner.st_gid) != (0, 0):
-            os.chown(temp, owner.st_uid, owner.st_gid)
 
 
 def _kind(mode: int) -> str:
