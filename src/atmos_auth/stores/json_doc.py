@@ -5,7 +5,8 @@ them (`1e400` as `Infinity`, `ü` as `\\u00fc`, `1.10` as `1.1`), so an edit kee
 member's text byte for byte (non-UTF-8 bytes too, carried as surrogate escapes) and writes only the
 members it changes; a member moved from elsewhere keeps its text too. Parsing is strict JSON as Go's
 encoding/json reads it: no NaN/Infinity, no comments, no trailing commas, at most 10 000 levels of
-nesting; and keys are found as Go finds struct fields: the exact name, else one that differs in case.
+nesting; and in a struct (Docker's config, an `auths` entry) a field's value is the last key that names it
+in any case, as Go reads it.
 
 Memory stays near the file's size: the top level and its objects are walked member by member, and a
 value below them is checked, then kept only as the span of its text and decoded again if asked for.
@@ -13,18 +14,25 @@ value below them is checked, then kept only as the span of its text and decoded 
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from types import FrameType
 from typing import Any
 
-#: Go's encoding/json refuses deeper documents (the top-level object counts); so do we.
-MAX_DEPTH = 10_000
+from atmos_auth.stores.json_scan import (
+    DECODER,
+    MAX_DEPTH,
+    JsonError,
+    Number,
+    nesting,
+    scan,
+    stack_levels,
+    stack_room,
+)
+
+__all__ = ["MAX_DEPTH", "JsonError", "JsonObject", "Number"]
+
 #: Objects down to this depth are walked member by member (the top level, then `auths`); deeper
 #: containers are validated by the C scanner and kept as spans.
 _WALKED_DEPTH = 1
@@ -33,26 +41,8 @@ _WS = re.compile(r"[ \t\n\r]*")
 _PLAIN_KEY = re.compile(r'"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*')
 #: What follows a value: a comma (and what follows it) or the closing brace.
 _AFTER_VALUE = re.compile(r"[ \t\n\r]*([,}])[ \t\n\r]*")
-#: Strings (skipped) and brackets, to measure nesting exactly when it is deep.
-_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
 
 
-class JsonError(ValueError):
-    def __init__(self, message: str, text: str, index: int) -> None:
-        line = text.count("\n", 0, index) + 1
-        column = index - (text.rfind("\n", 0, index) + 1) + 1
-        super().__init__(f"{message} at line {line} column {column}")
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-class Number(str):
-    """A number kept as its text: never rounded, never too big (only its text is ever written back)."""
-
-
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_int=Number, parse_float=Number)
 #: The value of a member whose (container) value was checked but not kept: decode its span when needed.
 _LAZY = object()
 
@@ -64,34 +54,6 @@ class _Raw:
 
     def __init__(self, text: str) -> None:
         self.text = text
-
-
-@functools.cache
-def _stack_levels() -> int:
-    """How deep the C scanner may nest on this process's stack (`ulimit -s`): about 150 bytes a level
-    are used; with a small stack, deep documents are refused instead of crashing the process."""
-    try:
-        import resource
-
-        soft = resource.getrlimit(resource.RLIMIT_STACK)[0]
-    except (ImportError, ValueError, OSError):
-        return MAX_DEPTH
-    return MAX_DEPTH if soft == resource.RLIM_INFINITY else min(MAX_DEPTH, soft // 400)
-
-
-@contextlib.contextmanager
-def _stack_room(levels: int) -> Iterator[None]:
-    """Let the C scanner nest `levels` deeper than the current stack (it counts one per level)."""
-    frames = 0
-    frame: FrameType | None = sys._getframe()
-    while frame is not None:
-        frames, frame = frames + 1, frame.f_back
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(frames + levels)
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(limit)
 
 
 @dataclass(slots=True)
@@ -132,19 +94,19 @@ class JsonObject:
             raise JsonError("starts with a byte order mark (Docker cannot read that either)", text, 0)
         if text[start] != "{":
             raise JsonError("must hold a JSON object", text, start)
-        room = _stack_levels()
+        room = stack_levels()
         try:
-            with _stack_room(room - 100):  # surely within Go's limit (and the stack): the usual, fast case
+            with stack_room(room - 100):  # surely within Go's limit (and the stack): the usual, fast case
                 document, end = _parse_object(text, start, 0)
         except RecursionError:
-            depth = _nesting(text, start)
+            depth = nesting(text, start)
             if depth > MAX_DEPTH:
                 raise JsonError(f"is nested more than {MAX_DEPTH} levels deep (Docker cannot read that either)",
                                 text, start) from None
             if depth > room:
                 raise JsonError(f"is nested {depth} levels deep, more than this process's stack allows "
                                 "(raise `ulimit -s`)", text, start) from None
-            with _stack_room(room + 100):
+            with stack_room(room + 100):
                 document, end = _parse_object(text, start, 0)
         end = _WS.match(text, end).end()  # type: ignore[union-attr]
         if end != len(text):
@@ -196,7 +158,7 @@ class JsonObject:
             return None
         if not text.startswith("{", start):
             return None
-        with _stack_room(_stack_levels() + 100):  # the file was checked as a whole already
+        with stack_room(stack_levels() + 100):  # the file was checked as a whole already
             member.value = _parse_object(text, start, _WALKED_DEPTH)[0]
         member.value.fields = fields
         if text is not self._text:
@@ -266,8 +228,8 @@ class JsonObject:
         if isinstance(member.value, JsonObject):
             return member.value.to_python()
         if isinstance(member.value, _Raw) or (member.value is _LAZY and member.span is not None):
-            with _stack_room(_stack_levels() + 100):
-                return _DECODER.decode(self._render_value(member, 0))
+            with stack_room(stack_levels() + 100):
+                return DECODER.decode(self._render_value(member, 0))
         return member.value
 
     def non_objects(self) -> list[str]:
@@ -299,19 +261,6 @@ def _same(old: Any, new: Any) -> bool:
     return type(old) is type(new) and old == new
 
 
-def _nesting(text: str, start: int) -> int:
-    """The deepest nesting of `text` from `start` (strings skipped): only run for very deep documents."""
-    depth = deepest = 0
-    for match in _NESTING.finditer(text, start):
-        token = match[0]
-        if token in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif token in "]}":
-            depth -= 1
-    return deepest
-
-
 def _parse_object(text: str, start: int, depth: int) -> tuple[JsonObject, int]:
     """The object whose `{` is at `start`, and the index after its `}`. Values are checked strictly."""
     index = _WS.match(text, start + 1).end()  # type: ignore[union-attr]
@@ -325,7 +274,7 @@ def _parse_object(text: str, start: int, depth: int) -> tuple[JsonObject, int]:
         else:
             if not text.startswith('"', index):
                 raise JsonError("expected a quoted key", text, index)
-            key, after_key = _scan(text, index)
+            key, after_key = scan(text, index)
             colon = _WS.match(text, after_key).end()  # type: ignore[union-attr]
             if not text.startswith(":", colon):
                 raise JsonError("expected ':'", text, colon)
@@ -334,7 +283,7 @@ def _parse_object(text: str, start: int, depth: int) -> tuple[JsonObject, int]:
         if depth < _WALKED_DEPTH and text.startswith("{", value_start):
             value, value_end = _parse_object(text, value_start, depth + 1)
         else:
-            value, value_end = _scan(text, value_start)
+            value, value_end = scan(text, value_start)
             if isinstance(value, dict | list):
                 value = _LAZY  # checked; decoded again only if asked for
         members.append(_Member(key, (index, after_key), (value_start, value_end), value))
@@ -345,14 +294,3 @@ def _parse_object(text: str, start: int, depth: int) -> tuple[JsonObject, int]:
             end = after.start(1) + 1
             return JsonObject(text, (start, end), members), end
         index = after.end()
-
-
-def _scan(text: str, index: int) -> tuple[Any, int]:
-    try:
-        return _DECODER.scan_once(text, index)  # type: ignore[attr-defined]
-    except StopIteration:
-        raise JsonError("expected a JSON value", text, index) from None
-    except json.JSONDecodeError as exc:
-        raise JsonError(exc.msg, text, exc.pos) from None
-    except ValueError as exc:  # NaN, Infinity
-        raise JsonError(str(exc), text, index) from None
