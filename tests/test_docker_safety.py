@@ -194,12 +194,18 @@ def test_issue_8_a_failing_helper_does_not_stop_the_file_hosts(tmp_path: Path, m
 
 # --- 9. pins and dry runs ------------------------------------------------------------------------------
 
-def test_issue_8_a_pin_goes_when_docker_logout_already_took_the_secret(tmp_path: Path, monkeypatch) -> None:
+def helper_config(tmp_path: Path, monkeypatch, content: str) -> tuple[DockerConfig, Path]:
+    """A Docker config with `content`, and the `dockfile` credential helper on PATH (and its store)."""
     store = write_helper(tmp_path / "bin", "dockfile")
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
     config = DockerConfig(tmp_path / "d")
     config.folder.mkdir()
-    config.path.write_text(json.dumps({"credsStore": "dockfile"}))
+    config.path.write_text(content)
+    return config, store
+
+
+def test_issue_8_a_pin_goes_when_docker_logout_already_took_the_secret(tmp_path: Path, monkeypatch) -> None:
+    config, store = helper_config(tmp_path, monkeypatch, json.dumps({"credsStore": "dockfile"}))
     stored = config.store([DockerLogin(HOST, "AWS", "p")])
     assert stored[0].pinned
     store.write_text("{}")  # `docker logout HOST`: the helper forgets the secret, the pin stays
@@ -376,11 +382,7 @@ def test_issue_8_a_folded_duplicate_keeps_the_text_of_its_values(tmp_path: Path)
 
 
 def test_issue_8_docker_reads_field_names_in_any_case_and_so_do_we(tmp_path: Path, monkeypatch) -> None:
-    store = write_helper(tmp_path / "bin", "dockfile")
-    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
-    config = DockerConfig(tmp_path / "d")
-    config.folder.mkdir()
-    config.path.write_text(json.dumps({"CredsStore": "dockfile", "Auths": {"ghcr.io": {"Auth": "eDp5"}}}))
+    config, store = helper_config(tmp_path, monkeypatch, json.dumps({"CredsStore": "dockfile", "Auths": {"ghcr.io": {"Auth": "eDp5"}}}))
     stored = config.store([DockerLogin(HOST, "AWS", "p")])
     assert stored[0].store == "docker-credential-dockfile" and HOST in json.loads(store.read_text())
     data = json.loads(config.path.read_text())
@@ -423,11 +425,7 @@ def test_issue_8_helpers_that_misbehave_cost_only_their_host(tmp_path: Path, mon
 
 def test_issue_8_a_helper_that_cannot_answer_keeps_our_record(tmp_path: Path, monkeypatch) -> None:
     """Only the protocol's "credentials not found" means nothing is held; a locked keychain does not."""
-    store = write_helper(tmp_path / "bin", "dockfile")
-    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
-    config = DockerConfig(tmp_path / "d")
-    config.folder.mkdir()
-    config.path.write_text(json.dumps({"credsStore": "dockfile"}))
+    config, store = helper_config(tmp_path, monkeypatch, json.dumps({"credsStore": "dockfile"}))
     stored = config.store([DockerLogin(HOST, "AWS", "p")])
     entry = recorded(stored[0], "AWS", "p")
     helper = tmp_path / "bin" / "docker-credential-dockfile"
@@ -484,11 +482,7 @@ def test_issue_8_a_hanging_helper_is_asked_once_and_its_processes_go(tmp_path: P
 
 
 def test_issue_8_later_keys_win_as_in_go(tmp_path: Path, monkeypatch) -> None:
-    store = write_helper(tmp_path / "bin", "dockfile")
-    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
-    config = DockerConfig(tmp_path / "d")
-    config.folder.mkdir()
-    config.path.write_text('{"credsStore": "", "CredsStore": "dockfile"}')
+    config, store = helper_config(tmp_path, monkeypatch, '{"credsStore": "", "CredsStore": "dockfile"}')
     assert config.store([DockerLogin(HOST, "AWS", "p")])[0].store == "docker-credential-dockfile"
     assert HOST in json.loads(store.read_text())
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -48,44 +49,51 @@ class DockerState:
     def _save(self, entries: list[WrittenLogin]) -> None:
         atomic_write(self.path, json.dumps({e.key: asdict(e) for e in entries}, indent=2).encode())
 
-    def record(self, written: list[WrittenLogin]) -> None:
+    def _update(self, change: Callable[[dict[str, WrittenLogin]], None]) -> None:
+        """Apply `change` to the records (by key) under the file's lock, and save them."""
         with locked(self.path):
             keep = {e.key: e for e in self.all()}
+            change(keep)
+            self._save(list(keep.values()))
+
+    def record(self, written: list[WrittenLogin]) -> None:
+        def change(keep: dict[str, WrittenLogin]) -> None:
             for entry in written:
                 old = keep.get(entry.key)
                 if old is not None and old.pinned and old.store == entry.store and not entry.pinned:
                     entry = replace(entry, pinned=True)  # we set that credHelpers entry on an earlier login
                 keep[entry.key] = entry
-            self._save(list(keep.values()))
+
+        self._update(change)
 
     def intend(self, entries: list[WrittenLogin]) -> None:
         """Remember, before it is written anywhere, the token each entry stands for: as `pending` beside
         a token recorded earlier for the host in the same store (which stays there if this write fails),
         else as the entry itself."""
-        if not entries:
-            return
-        with locked(self.path):
-            keep = {e.key: e for e in self.all()}
+        def change(keep: dict[str, WrittenLogin]) -> None:
             for entry in entries:
                 old = keep.get(entry.key)
                 keep[entry.key] = replace(old, pending=entry.fingerprint) if old and old.store == entry.store else entry
-            self._save(list(keep.values()))
+
+        if entries:
+            self._update(change)
 
     def abandon(self, entries: list[WrittenLogin]) -> None:
         """Undo `intend` for tokens that were not stored after all (the helper or the write failed)."""
-        if not entries:
-            return
-        with locked(self.path):
-            keep = {e.key: e for e in self.all()}
+        def change(keep: dict[str, WrittenLogin]) -> None:
             for entry in entries:
                 old = keep.get(entry.key)
                 if old is not None and old.pending == entry.fingerprint and old.fingerprint != entry.fingerprint:
                     keep[entry.key] = replace(old, pending=None)
                 elif old is not None and old.fingerprint == entry.fingerprint and old.pending in (None, entry.fingerprint):
                     del keep[entry.key]
-            self._save(list(keep.values()))
+
+        if entries:
+            self._update(change)
 
     def forget(self, gone: list[WrittenLogin]) -> None:
-        keys = {e.key for e in gone}
-        with locked(self.path):
-            self._save([e for e in self.all() if e.key not in keys])
+        def change(keep: dict[str, WrittenLogin]) -> None:
+            for entry in gone:
+                keep.pop(entry.key, None)
+
+        self._update(change)
