@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import EXAMPLES, run_atmos
 
 from atmos_auth.chain import chain_names, choose_identity
-from atmos_auth.config.load import load_auth_config
+from atmos_auth.config.load import check, load_auth_config
 from atmos_auth.errors import ConfigError, ConfigInvalid, UsageError
 
 BASE = """\
@@ -58,7 +58,7 @@ BROKEN = [
     ("kind: aws/ecr", "kind: aws/ecrr", 17, "auth.integrations.dev/ecr.kind", 'unknown integration kind "aws/ecrr" (did you mean "aws/ecr"?)'),
     ("kind: aws/permission-set", "kind: aws/nope", 9, "auth.identities.dev-admin.kind", "known: aws/assume-role, aws/permission-set, aws/user"),
     ("      start_url: https://company.awsapps.com/start/\n", "", 3, "auth.providers.company-sso.start_url", "required field is missing"),
-    ("start_url:", "start_ulr:", 6, "auth.providers.company-sso.start_ulr", 'unknown field (did you mean "start_url"?)'),
+    ("start_url:", "start_ulr:", 6, "auth.providers.company-sso.start_ulr", 'unknown field, ignored (did you mean "start_url"?)'),
     ("region: us-east-2", "region: us-east", 23, "auth.integrations.dev/ecr.spec.registry.region", "must be an AWS region"),
     ("provider: company-sso", "provider: company-ss0", 11, "auth.identities.dev-admin.via.provider", 'provider "company-ss0" is not defined (did you mean "company-sso"?)'),
     ("identity: dev-admin", "identity: dev-admn", 19, "auth.integrations.dev/ecr.via.identity", 'identity "dev-admn" is not defined'),
@@ -76,7 +76,7 @@ def test_broken_configuration_names_file_line_and_path(tmp_path, old, new, line,
     assert old in BASE
     file = write(tmp_path, BASE.replace(old, new, 1))
     with pytest.raises(ConfigInvalid) as caught:
-        load_auth_config(str(file))
+        check(load_auth_config(str(file)), strict=True)
     expected = f"atmos.yaml:{line}: {path}: "
     matching = [p for p in caught.value.problems if p.startswith(expected)]
     assert matching, caught.value.problems
@@ -96,7 +96,7 @@ def test_cycle_is_printed(tmp_path) -> None:
   integrations:""")
     file = write(tmp_path, text)
     with pytest.raises(ConfigInvalid) as caught:
-        load_auth_config(str(file))
+        check(load_auth_config(str(file)), strict=True)
     assert any("identity cycle: a -> b -> a" in p or "identity cycle: b -> a -> b" in p for p in caught.value.problems)
 
 
@@ -111,7 +111,7 @@ def test_several_defaults_and_all_errors_in_one_run(tmp_path) -> None:
   integrations:""").replace('account_id: "123456789012"', 'account_id: "1"')
     file = write(tmp_path, text)
     with pytest.raises(ConfigInvalid) as caught:
-        load_auth_config(str(file))
+        check(load_auth_config(str(file)), strict=True)
     problems = caught.value.problems
     assert sum("several identities are marked `default: true` (dev-admin, other)" in p for p in problems) == 2
     assert any("account_id: must be 12 digits" in p for p in problems)
@@ -123,23 +123,22 @@ def test_yaml_syntax_error_names_line(tmp_path) -> None:
         load_auth_config(str(file))
 
 
-def test_empty_file(tmp_path) -> None:
-    file = write(tmp_path, "")
-    with pytest.raises(ConfigInvalid, match="atmos.yaml:1: the file is empty"):
-        load_auth_config(str(file))
+@pytest.mark.parametrize("text", ["", "base_path: .\n", "auth:\n", "auth: {}\n"])
+def test_issue_9_an_empty_or_missing_auth_section_is_a_valid_empty_configuration(tmp_path, text) -> None:
+    config = load_auth_config(str(write(tmp_path, text)))
+    assert (config.providers, config.identities, config.integrations) == ({}, {}, {}) and check(config) == []
 
 
-def test_missing_auth_section(tmp_path) -> None:
-    file = write(tmp_path, "base_path: .\n")
-    with pytest.raises(ConfigInvalid, match="an `auth:` section"):
-        load_auth_config(str(file))
+def test_issue_9_a_file_that_is_not_a_mapping_is_refused(tmp_path) -> None:
+    with pytest.raises(ConfigInvalid, match="atmos.yaml:1: \\(top level\\): the file must be a mapping"):
+        load_auth_config(str(write(tmp_path, "- a list\n")))
 
 
 def test_assume_role_from_sso_provider_is_rejected(tmp_path) -> None:
     text = BASE.replace("kind: aws/permission-set", "kind: aws/assume-role").replace(
         "        name: AdministratorAccess\n        account: dev\n", '        assume_role: "arn:aws:iam::123456789012:role/x"\n')
     with pytest.raises(ConfigInvalid, match="aws/assume-role can start from an OIDC provider"):
-        load_auth_config(str(write(tmp_path, text)))
+        check(load_auth_config(str(write(tmp_path, text))))
 
 
 def test_env_tag_resolves_and_is_hidden_from_list(tmp_path, monkeypatch) -> None:
@@ -164,10 +163,17 @@ def test_env_tag_resolves_and_is_hidden_from_list(tmp_path, monkeypatch) -> None
         assert "AKIAEXAMPLEKEY00001" not in result.stdout + result.stderr
 
 
-def test_unset_env_tag_is_a_problem(tmp_path) -> None:
-    write(tmp_path, "auth:\n  identities:\n    me:\n      kind: aws/user\n      credentials:\n        secret_access_key: !env NOPE_NOT_SET\n")
-    with pytest.raises(ConfigInvalid, match="atmos.yaml:6: auth.identities.me.credentials.secret_access_key: environment variable NOPE_NOT_SET"):
-        load_auth_config()
+def test_issue_9_an_unset_env_tag_is_empty_as_in_atmos_and_a_warning(tmp_path, monkeypatch) -> None:
+    write(tmp_path, "auth:\n  identities:\n    me:\n      kind: aws/user\n      credentials:\n"
+                    "        secret_access_key: !env NOPE_NOT_SET\n        region: !env NOPE_REGION \"us-west-2\"\n")
+    config = load_auth_config()
+    assert config.identities["me"].credentials.secret_access_key.get_secret_value() == ""
+    assert config.identities["me"].credentials.region == "us-west-2"  # a quoted default loses its quotes
+    warnings = check(config)
+    assert warnings == ['atmos.yaml:6: auth.identities.me.credentials.secret_access_key: environment variable '
+                        'NOPE_NOT_SET (from !env) is not set; it is read as ""']
+    with pytest.raises(ConfigInvalid, match="NOPE_NOT_SET"):
+        check(config, strict=True)
 
 
 def test_discovery_order_and_message(tmp_path, monkeypatch, isolated_home) -> None:

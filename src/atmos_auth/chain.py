@@ -34,11 +34,15 @@ def choose_identity(config: AuthConfig, explicit: str | None, environ: Mapping[s
 
 
 def known_identity(config: AuthConfig, name: str) -> str:
-    if name in config.identities:
-        return name
-    folded = {n.lower(): n for n in config.identities}
-    if name.lower() in folded:
-        return folded[name.lower()]
+    """The identity `name` names (case aside), when it and every entry of its chain can be used; else
+    an error with every located problem in the way."""
+    from atmos_auth.config.usable import require
+
+    written = [n for section, n in config.kinds if section == "identities"] + list(config.identities)
+    for candidate in (name, *(n for n in written if n.lower() == name.lower())):
+        if candidate in written:
+            require(config, ("identities", candidate))
+            return candidate
     close = difflib.get_close_matches(name, list(config.identities), n=1, cutoff=0.6)
     hint = f' Did you mean "{close[0]}"?' if close else ""
     raise UsageError(

@@ -49,11 +49,12 @@ class ConfigError(AtmosAuthError):
 class ConfigInvalid(ConfigError):
     """Every problem found in one configuration file, each already formatted as file:line: path: text."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], head: str | None = None) -> None:
         self.problems = problems
         count = len(problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the auth configuration:"
-        super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
+        super().__init__("\n".join([head or f"{count} problem{'s' if count != 1 else ''} in the auth configuration:",
+                                    *(f"  {p}" for p in problems)]),
+                         remedy="`atmos auth validate` shows every problem of the file" if head else None)
 
 
 class NotLoggedIn(AtmosAuthError):

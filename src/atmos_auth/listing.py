@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from atmos_auth.chain import chain_names
 from atmos_auth.config.model import AuthConfig
+from atmos_auth.config.usable import blocking, involved
 from atmos_auth.text import table
 
 HIDDEN = "<hidden>"
@@ -20,8 +20,13 @@ def describe(config: AuthConfig) -> dict[str, Any]:
             name: _hide(entry.model_dump(mode="json", exclude_defaults=False), ("auth", section, name), config)
             for name, entry in entries.items()
         }
-    for name in result["identities"]:
-        result["identities"][name]["chain"] = chain_names(config, name)
+    for (section, name), kind in config.kinds.items():
+        if name not in result[section]:  # defined, but of a kind not available here, or with errors
+            problems = blocking(config, (section, name))
+            result[section][name] = {"kind": kind, "available": False,
+                                     "problems": [p.text for p in problems if p.owner == (section, name) and p.error]}
+    for name, entry in result["identities"].items():
+        entry["chain"] = [n for _, n in reversed(involved(config, ("identities", name)))]
     for name, integration in config.integrations.items():
         registry = getattr(getattr(integration, "spec", None), "registry", None)
         if registry is not None:
@@ -45,17 +50,26 @@ def render_tree(summary: dict[str, Any]) -> str:
     lines = [f"Configuration: {summary['source']}", "", "Providers"]
     for name, p in summary["providers"].items():
         detail = " ".join(x for x in (p.get("region") or "", p.get("start_url") or "") if x)
-        lines.append(f"  {name}  [{p['kind']}]  {detail}".rstrip())
+        lines.append(f"  {name}  [{p['kind']}]  {detail}".rstrip() + _unavailable(p))
     lines += ["", "Identities"]
     for name, i in summary["identities"].items():
         default = "  (default)" if i.get("default") else ""
-        lines.append(f"  {name}  [{i['kind']}]{default}")
+        lines.append(f"  {name}  [{i['kind']}]{default}{_unavailable(i)}")
         lines.append(f"    chain: {' → '.join(i['chain'])}")
     lines += ["", "Integrations"]
     for name, g in summary["integrations"].items():
+        if g.get("available") is False:
+            lines.append(f"  {name}  [{g['kind']}]{_unavailable(g)}")
+            continue
         auto = "auto" if (g.get("spec") or {}).get("auto_provision", True) else "on demand"
         lines.append(f"  {name}  [{g['kind']}]  via {g['via']['identity']}  {g.get('registry_host', '')}  ({auto})")
     return "\n".join(lines)
+
+
+def _unavailable(entry: dict[str, Any]) -> str:
+    if entry.get("available") is not False:
+        return ""
+    return "  (invalid: see `atmos auth validate`)" if entry.get("problems") else "  (not available in this tool)"
 
 
 def render_table(summary: dict[str, Any]) -> str:
@@ -63,7 +77,8 @@ def render_table(summary: dict[str, Any]) -> str:
     for name, p in summary["providers"].items():
         rows.append(("provider", name, p["kind"], p.get("region") or ""))
     for name, i in summary["identities"].items():
-        rows.append(("identity", name + (" *" if i.get("default") else ""), i["kind"], " → ".join(i["chain"])))
+        rows.append(("identity", name + (" *" if i.get("default") else ""), i["kind"],
+                     " → ".join(i["chain"]) + _unavailable(i)))
     for name, g in summary["integrations"].items():
-        rows.append(("integration", name, g["kind"], g.get("registry_host", "")))
+        rows.append(("integration", name, g["kind"], g.get("registry_host", "") + _unavailable(g).strip()))
     return table(rows, indent="")

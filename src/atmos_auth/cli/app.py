@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -12,12 +13,16 @@ if TYPE_CHECKING:
     from atmos_auth.config.model import AuthConfig
     from atmos_auth.logs import LogSettings
 
+log = logging.getLogger("atmos_auth")
+
 
 @dataclass
 class App:
     config_path: str | None = None
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     log_flags: LogSettings | None = None
+    #: False for commands that show the configuration's problems themselves (validate, list).
+    runtime: bool = True
     _config: AuthConfig | None = None
 
     @property
@@ -31,12 +36,16 @@ class App:
         if self._config is None:
             from atmos_auth import logs
             from atmos_auth.config.load import load_auth_config
+            from atmos_auth.config.usable import elsewhere
 
             self._config = load_auth_config(self.config_path, self.environ)
             auth_logs = self._config.settings.logs
             logs.configure(self.log_flags or logs.LogSettings(), self.log_environment,
                            logs.LogSettings(auth_logs.level, auth_logs.file) if auth_logs else logs.LogSettings(),
                            self._config.logs)
+            if self.runtime and (count := elsewhere(self._config)):
+                log.warning("the auth configuration has %d problem%s; this command goes on with what it needs "
+                            "(`atmos auth validate` lists them)", count, "s" if count != 1 else "")
         return self._config
 
 

@@ -10,18 +10,29 @@ from atmos_auth.cli.app import App, pass_app
 
 @click.command("validate")
 @click.option("-v", "--verbose", is_flag=True, help="Also print a summary of what was checked.")
+@click.option("--strict", is_flag=True, help="Count warnings as errors (exit 1 on any).")
 @pass_app
-def validate_command(app: App, verbose: bool) -> None:
+def validate_command(app: App, verbose: bool, strict: bool) -> None:
     """Check the `auth:` section of atmos.yaml; print every problem with file:line.
 
-    Exits 0 when valid and 1 otherwise, listing all problems of the file at once.
+    Errors are what Atmos also refuses or what cannot work when used (a `via` to nothing, a cycle, a
+    missing required field); warnings are what Atmos accepts (unknown fields, which are ignored; kinds
+    this tool does not implement). Exits 1 on errors (with --strict: on warnings too), else 0.
 
     \b
-    Example:
+    Examples:
       atmos auth validate
+      atmos auth validate --strict
     """
+    from atmos_auth.config.load import check
+
+    app.runtime = False
     config = app.config
-    output.ok(f"Authentication configuration is valid ({config.source})")
+    warnings = check(config, strict=strict)
+    shown = f", with {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+    output.ok(f"Authentication configuration is valid ({config.source}){shown}")
+    for line in warnings:
+        output.status(f"  warning: {line}")
     if verbose:
         output.status(f"  {len(config.providers)} providers, {len(config.identities)} identities, "
                       f"{len(config.integrations)} integrations")
@@ -41,6 +52,7 @@ def list_command(app: App, fmt: str) -> None:
     """
     from atmos_auth.listing import describe, render_table, render_tree
 
+    app.runtime = False
     summary = describe(app.config)
     if fmt == "json":
         output.as_json(summary)

@@ -5,24 +5,21 @@ Every problem of a file is collected and reported at once, each as `file:line: y
 
 from __future__ import annotations
 
-import difflib
 import os
-import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
+from atmos_auth.config import atmos_kinds
 from atmos_auth.config.model import AuthConfig, AuthSection
+from atmos_auth.config.problems import SECTIONS, Problems, did_you_mean, shown
 from atmos_auth.config.references import check_references
 from atmos_auth.config.yaml_source import YamlPath, YamlSource, read_yaml
 from atmos_auth.errors import ConfigError, ConfigInvalid
 from atmos_auth.logs import LogSettings
 
 CONFIG_NAME = "atmos.yaml"
-_SECRET_WORDS = re.compile(r"secret|password|token|access_key", re.I)
-SECTIONS = ("providers", "identities", "integrations")
 
 
 def candidate_paths(explicit: str | None, environ: Mapping[str, str]) -> list[tuple[str, Path]]:
@@ -56,28 +53,30 @@ def load_auth_config(explicit: str | None = None, environ: Mapping[str, str] | N
 
 
 def validate_source(source: YamlSource) -> AuthConfig:
-    problems = _Problems(source)
-    for path, message in source.problems:
+    """The configuration of `source`, with every problem it has, located and classed (see problems.py).
+    Only a file that cannot be read as a configuration at all raises (ConfigInvalid)."""
+    problems = Problems(source)
+    for path, message, warning in source.problems:
         if path[:1] in (("auth",), ("logs",), ()):  # other sections are not ours to judge
-            problems.add(path, message)
-    data = source.data
-    if data is None:
-        raise ConfigInvalid([f"{source.display_name}:1: the file is empty; it needs an `auth:` section"])
+            problems.add(path, message, warning=warning)
+    data = source.data if source.data is not None else {}
     if not isinstance(data, dict):
-        problems.add((), "the file must be a mapping with an `auth:` section")
-        raise ConfigInvalid(problems.lines)
+        problems.add((), "the file must be a mapping (with an `auth:` section)")
+        data = {}
     auth = data.get("auth")
-    if not isinstance(auth, dict):
-        problems.add(("auth",) if "auth" in data else (), "an `auth:` section (a mapping) is required")
-        raise ConfigInvalid(problems.lines)
+    if auth is None:
+        auth = {}  # no `auth:` section: a valid, empty configuration
+    elif not isinstance(auth, dict):
+        problems.add(("auth",), f"must be a mapping (providers, identities, integrations), got {shown(auth)}")
+        auth = {}
 
     from atmos_auth import identities, integrations, providers  # the kind registries
 
     logs = _logs(problems, data.get("logs"))
-
     rest = {k: v for k, v in auth.items() if k not in SECTIONS}
     settings = problems.model(AuthSection, rest, ("auth",)) or AuthSection()
     typed: dict[str, dict[str, Any]] = {}
+    kinds: dict[tuple[str, str], str] = {}
     for section, registry in zip(SECTIONS, (providers.KINDS, identities.KINDS, integrations.KINDS), strict=True):
         typed[section] = {}
         entries = auth.get(section) or {}
@@ -90,24 +89,55 @@ def validate_source(source: YamlSource) -> AuthConfig:
             if (problem := _name_problem(section, name)) is not None:
                 problems.add(path, problem)
                 continue
-            model = _kind_model(problems, path, entry, registry, section[:-1] if section != "identities" else "identity")
+            if isinstance(entry, dict) and isinstance(entry.get("kind"), str):
+                kinds[(section, name)] = entry["kind"]
+            model = _kind_model(problems, path, entry, registry, section)
             if model is not None and (value := problems.model(model, entry, path)) is not None:
                 typed[section][name] = value
     config = AuthConfig(
         source=source.path, settings=settings, providers=typed["providers"],
         identities=typed["identities"], integrations=typed["integrations"],
-        from_env=frozenset(source.from_env), logs=logs,
+        from_env=frozenset(source.from_env), logs=logs, kinds=kinds, links=_links(auth),
     )
-    for path, message in check_references(config, auth):
-        problems.add(path, message)
-    if problems.lines:
-        raise ConfigInvalid(problems.lines)
-    return config
+    for path, message, blocks in check_references(config, auth):
+        problems.add(path, message, blocks=blocks, owner="path" if blocks else ("settings", "identities"))
+    fatal = [p for p in problems.found if p.fatal]
+    if fatal:
+        raise ConfigInvalid([p.text for p in problems.found if p.error])
+    return replace(config, problems=tuple(problems.found))
 
 
-def _kind_model(problems: _Problems, path: YamlPath, entry: Any, registry: dict, noun: str) -> type | None:
+def check(config: AuthConfig, *, strict: bool = False) -> list[str]:
+    """`atmos auth validate`: raise ConfigInvalid with every error (with `strict`, every warning too);
+    else return the warnings."""
+    errors = [p.text for p in config.problems if p.error]
+    warnings = [p.text for p in config.problems if not p.error]
+    if errors or (strict and warnings):
+        raise ConfigInvalid(errors + warnings if strict else errors)
+    return warnings
+
+
+def _links(auth: dict[str, Any]) -> dict[tuple[str, str], tuple[str, str]]:
+    """What each entry points at through `via`, read from the file as written (broken entries too), so a
+    command can tell which entries its identity's chain passes through."""
+    links: dict[tuple[str, str], tuple[str, str]] = {}
+    for section in ("identities", "integrations"):
+        entries = auth.get(section)
+        for name, entry in (entries.items() if isinstance(entries, dict) else ()):
+            via = entry.get("via") if isinstance(entry, dict) else None
+            if not isinstance(via, dict):
+                continue
+            if isinstance(via.get("identity"), str):
+                links[(section, name)] = ("identities", via["identity"])
+            elif isinstance(via.get("provider"), str):
+                links[(section, name)] = ("providers", via["provider"])
+    return links
+
+
+def _kind_model(problems: Problems, path: YamlPath, entry: Any, registry: dict, section: str) -> type | None:
+    noun = {"providers": "provider", "identities": "identity", "integrations": "integration"}[section]
     if not isinstance(entry, dict):
-        problems.add(path, f"must be a mapping with at least `kind:`, got {_shown(entry)}")
+        problems.add(path, f"must be a mapping with at least `kind:`, got {shown(entry)}")
         return None
     kind = entry.get("kind")
     known = ", ".join(sorted(registry))
@@ -116,10 +146,15 @@ def _kind_model(problems: _Problems, path: YamlPath, entry: Any, registry: dict,
         return None
     if not isinstance(kind, str):
         problems.add((*path, "kind"), f"must be a kind name such as {next(iter(sorted(registry)))}, "
-                                      f"got {_shown(kind)}")
+                                      f"got {shown(kind)}")
+        return None
+    if kind in atmos_kinds.BY_SECTION[section] and kind not in registry:
+        problems.add((*path, "kind"), f"{kind} is an Atmos {noun} kind this tool does not implement: the "
+                                      f"{noun} cannot be used here (the rest of the file can)", warning=True,
+                     blocks=True)
         return None
     if kind not in registry:
-        hint = _did_you_mean(str(kind), registry)
+        hint = did_you_mean(str(kind), registry)
         problems.add((*path, "kind"), f'unknown {noun} kind "{kind}"{hint} (known: {known})')
         return None
     return registry[kind].Config
@@ -139,7 +174,7 @@ def _name_problem(section: str, name: str) -> str | None:
     return None
 
 
-def _logs(problems: _Problems, data: Any) -> LogSettings:
+def _logs(problems: Problems, data: Any) -> LogSettings:
     """The top-level `logs:` section (level and file), as Atmos reads it."""
     from atmos_auth.errors import UsageError
     from atmos_auth.logs import LogSettings, parse_level
@@ -153,7 +188,7 @@ def _logs(problems: _Problems, data: Any) -> LogSettings:
     for key in ("level", "file"):
         value = data.get(key)
         if value is not None and not isinstance(value, str):
-            problems.add(("logs", key), f"must be text, got {_shown(value)}")
+            problems.add(("logs", key), f"must be text, got {shown(value)}")
             value = None
         found[key] = value
     if found["level"] is not None:
@@ -165,81 +200,4 @@ def _logs(problems: _Problems, data: Any) -> LogSettings:
     return LogSettings(found["level"], found["file"])
 
 
-class _Problems:
-    def __init__(self, source: YamlSource) -> None:
-        self.source = source
-        self.lines: list[str] = []
-
-    def add(self, path: YamlPath, message: str) -> None:
-        where = ".".join(p if p.isprintable() else repr(p) for p in path) if path else "(top level)"
-        self.lines.append(f"{self.source.display_name}:{self.source.line_of(path)}: {where}: {message}")
-
-    def model(self, model: type[BaseModel], data: Any, path: YamlPath) -> Any:
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            for error in exc.errors():
-                loc = tuple(str(p) for p in error["loc"])
-                full = (*path, *loc)
-                if full in self.source.from_env or _SECRET_WORDS.search(loc[-1] if loc else ""):
-                    error["input"] = "<hidden>"
-                    error.get("ctx", {}).pop("error", None)
-                self.add(full, _message(model, loc, error))
-            return None
-
-
-def _message(model: type[BaseModel], loc: tuple[str, ...], error: Any) -> str:
-    kind = error["type"]
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        parent = _model_at(model, loc[:-1])
-        allowed = sorted(parent.model_fields) if parent else []
-        hint = _did_you_mean(loc[-1], allowed)
-        return f"unknown field{hint}" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
-    if kind == "value_error":
-        return str(error["ctx"].get("error", "invalid value"))
-    if kind == "literal_error":
-        return f"must be one of {error['ctx']['expected']}, got {_shown(error.get('input'))}"
-    if kind.endswith("_type") or kind in ("model_type", "dict_type"):
-        return f"{error['msg'].lower()}, got {_shown(error.get('input'))}"
-    return f"{error['msg']}"
-
-
-def _model_at(model: type[BaseModel], loc: tuple[str, ...]) -> type[BaseModel] | None:
-    current: Any = model
-    for part in loc:
-        field = getattr(current, "model_fields", {}).get(part)
-        if field is None:
-            return None
-        current = _first_model(field.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _first_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        if (found := _first_model(arg)) is not None:
-            return found
-    return None
-
-
-def _did_you_mean(word: str, choices: Any) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    try:
-        text = str(value)
-    except ValueError:  # an integer too long to print
-        return "a number too long to show"
-    return f'"{text[:200]}…"' if len(text) > 200 else f'"{text}"'
-
-
-__all__ = ["candidate_paths", "find_config", "load_auth_config", "validate_source"]
+__all__ = ["candidate_paths", "check", "find_config", "load_auth_config", "validate_source"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -83,6 +83,12 @@ class AuthConfig:
     from_env: frozenset[tuple[str, ...]] = frozenset()
     #: The top-level `logs:` section of atmos.yaml.
     logs: LogSettings = field(default_factory=LogSettings)
+    #: Every problem of the file, located and classed (config.problems.Problem).
+    problems: tuple[Any, ...] = ()
+    #: The kind each entry is written with, valid or not: (section, name) -> kind.
+    kinds: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: What each identity or integration points at through `via`, as written: (section, name) -> (section, name).
+    links: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
     def integrations_of(self, identity: str) -> dict[str, IntegrationConfig]:
         return {n: i for n, i in self.integrations.items() if i.via.identity == identity}

@@ -8,7 +8,8 @@ from typing import Any, NamedTuple
 
 from atmos_auth.config.model import AuthConfig
 
-Problem = tuple[tuple[str, ...], str]
+#: (path, message, whether it stops the entry at the path from being used)
+Problem = tuple[tuple[str, ...], str, bool]
 
 #: Provider kinds that yield a web-identity token (an assume-role can start from them).
 OIDC_PROVIDER_KINDS = {"github/oidc", "gitlab/oidc"}
@@ -19,21 +20,21 @@ def check_references(config: AuthConfig, raw: dict[str, Any]) -> Iterator[Proble
     raw_identities = _mapping(raw.get("identities"))
     names = _Names(set(_mapping(raw.get("providers"))), set(raw_identities))
     for name, identity in config.identities.items():
-        yield from _check_via(config, names, name, identity)
-    yield from _check_cycles(config)
+        yield from ((*found, True) for found in _check_via(config, names, name, identity))
+    yield from ((*found, True) for found in _check_cycles(config))
     defaults = [n for n, i in config.identities.items() if i.default]
-    if len(defaults) > 1:
+    if len(defaults) > 1:  # a problem only for a command that names no identity
         for name in defaults:
             yield (("auth", "identities", name, "default"),
-                   f"several identities are marked `default: true` ({', '.join(defaults)}); keep one")
+                   f"several identities are marked `default: true` ({', '.join(defaults)}); keep one", False)
     for name, integration in config.integrations.items():
         target = integration.via.identity
         if target not in config.identities and target not in raw_identities:
             yield (("auth", "integrations", name, "via", "identity"),
-                   f'identity "{target}" is not defined{_hint(target, config.identities)}')
+                   f'identity "{target}" is not defined{_hint(target, config.identities)}', True)
 
 
-def _check_via(config: AuthConfig, names: _Names, name: str, identity: Any) -> Iterator[Problem]:
+def _check_via(config: AuthConfig, names: _Names, name: str, identity: Any) -> Iterator[tuple[tuple[str, ...], str]]:
     path = ("auth", "identities", name, "via")
     via = identity.via
     if identity.standalone:
@@ -76,7 +77,7 @@ class _Names(NamedTuple):
     identities: set[str]
 
 
-def _check_cycles(config: AuthConfig) -> Iterator[Problem]:
+def _check_cycles(config: AuthConfig) -> Iterator[tuple[tuple[str, ...], str]]:
     reported: set[frozenset[str]] = set()
     for start in config.identities:
         walk = [start]

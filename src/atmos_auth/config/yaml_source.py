@@ -37,7 +37,11 @@ class YamlSource:
     data: Any
     lines: dict[YamlPath, int] = field(default_factory=dict)
     from_env: set[YamlPath] = field(default_factory=set)
-    problems: list[tuple[YamlPath, str]] = field(default_factory=list)
+    #: (path, message, is a warning) found while reading.
+    problems: list[tuple[YamlPath, str, bool]] = field(default_factory=list)
+
+    def problem(self, path: YamlPath, message: str, *, warning: bool = False) -> None:
+        self.problems.append((path, message, warning))
 
     @property
     def display_name(self) -> str:
@@ -73,7 +77,7 @@ class _Builder:
             raise _TooBig(f"expands to more than {MAX_NODES} values once its aliases are followed; not read",
                           node.start_mark.line + 1)
         if id(node) in self.building:
-            self.source.problems.append((path, "a recursive alias (an anchor that contains itself)"))
+            self.source.problem(path, "a recursive alias (an anchor that contains itself)")
             return None
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
             self.building.add(id(node))
@@ -89,18 +93,18 @@ class _Builder:
         try:
             self.scalars.flatten_mapping(node)
         except yaml.YAMLError as exc:
-            self.source.problems.append((path, f"bad merge key (<<): {getattr(exc, 'problem', None) or exc}"))
+            self.source.problem(path, f"bad merge key (<<): {getattr(exc, 'problem', None) or exc}")
             return {}
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.source.problems.append((path, f"line {key_node.start_mark.line + 1}: a key must be plain text, "
-                                                   "not a mapping or a list"))
+                self.source.problem(path, f"line {key_node.start_mark.line + 1}: a key must be plain text, "
+                                                   "not a mapping or a list")
                 continue
             key = str(self.build(key_node, path))
             child = (*path, key)
             if key in result:
-                self.source.problems.append((child, "duplicate key"))
+                self.source.problem(child, "duplicate key")
             self.source.lines[child] = key_node.start_mark.line + 1
             result[key] = self.build(value_node, child)
         return result
@@ -115,7 +119,7 @@ class _Builder:
 
     def _scalar(self, node: yaml.Node, path: YamlPath) -> Any:
         if node.tag.startswith("!") and not node.tag.startswith("tag:yaml.org,2002:"):
-            self.source.problems.append((path, f"the YAML function {node.tag} is not supported here"))
+            self.source.problem(path, f"the YAML function {node.tag} is not supported here")
             return None
         try:
             value = self.scalars.construct_object(node, deep=True)
@@ -126,25 +130,35 @@ class _Builder:
             reason = getattr(exc, "problem", None) or str(exc)
             if "Exceeds the limit" in reason:
                 reason = "a number with more than 4300 digits"
-            self.source.problems.append((path, f"invalid {node.tag.rsplit(':', 1)[-1]} value: {reason}"))
+            self.source.problem(path, f"invalid {node.tag.rsplit(':', 1)[-1]} value: {reason}")
             return None
 
     def _env(self, node: yaml.Node, path: YamlPath) -> Any:
         self.source.from_env.add(path)
         parts = str(node.value).split(None, 1) if isinstance(node, yaml.ScalarNode) else []
         if not parts:
-            self.source.problems.append((path, "!env needs a variable name"))
+            self.source.problem(path, "!env needs a variable name")
             return None
         value = os.environ.get(parts[0])
         if value is None and len(parts) > 1:
-            value = parts[1]
-        if value is None:
-            self.source.problems.append((path, f"environment variable {parts[0]} (from !env) is not set"))
-        return value
+            value = _unquoted(parts[1])
+        if value is None:  # as in Atmos: an unset variable without a default is an empty string
+            self.source.problem(path, f'environment variable {parts[0]} (from !env) is not set; it is read as ""',
+                                warning=True)
+            value = ""
+        return value.strip()
 
 
 #: libyaml's parser when PyYAML has it (much faster); the pure-Python one otherwise.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _unquoted(text: str) -> str:
+    """A default as Atmos reads it: a quoted one loses its quotes, a doubled quote inside is one quote."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1].replace(text[0] * 2, text[0])
+    return text
 
 
 def _check_shape(text: str, name: str) -> None:

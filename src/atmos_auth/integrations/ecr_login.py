@@ -8,6 +8,7 @@ from collections.abc import Callable
 from atmos_auth.aws import ambient_credentials
 from atmos_auth.chain import known_identity
 from atmos_auth.config.model import AuthConfig
+from atmos_auth.config.usable import require
 from atmos_auth.credentials import Credentials
 from atmos_auth.errors import UsageError
 from atmos_auth.integrations import ecr
@@ -30,6 +31,8 @@ def by_integrations(config: AuthConfig, names: list[str], ui: Interaction | None
                     force: bool = False) -> list[Result]:
     chosen: dict[str, ecr.Config] = {}
     for name in names:
+        if ("integrations", name) in config.kinds:
+            require(config, ("integrations", name))  # the integration and its identity's chain
         entry = config.integrations.get(name)
         if not isinstance(entry, ecr.Config):
             ecr_names = [n for n, i in config.integrations.items() if isinstance(i, ecr.Config)]

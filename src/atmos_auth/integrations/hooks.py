@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from atmos_auth.config import atmos_kinds
 from atmos_auth.config.model import AuthConfig
+from atmos_auth.config.usable import blocking
 from atmos_auth.credentials import Credentials
 from atmos_auth.docker_config import DockerConfig
 from atmos_auth.errors import StorageError
@@ -23,7 +25,26 @@ def provision(config: AuthConfig, identity: str, credentials: Credentials, *, na
               if (names is None or n in names) and (i.auto_provision or not auto_only)}
     ecr_ones = {n: i for n, i in chosen.items() if isinstance(i, ecr.Config)}
     targets = [t for t in ecr.targets_of(ecr_ones) if hosts is None or t.registry.host in hosts]
-    return ecr.login(credentials, targets, identity, force) if targets else []
+    unusable = _unusable(config, identity, names) if hosts is None else []
+    return unusable + (ecr.login(credentials, targets, identity, force) if targets else [])
+
+
+def _unusable(config: AuthConfig, identity: str, names: list[str] | None) -> list[ecr.RegistryLogin]:
+    """The identity's integrations that the file defines but that cannot run: an aws/ecr one with a
+    problem fails (its line says which); one of a kind this tool does not implement is skipped."""
+    failed = []
+    for (section, name), target in config.links.items():
+        if section != "integrations" or target != ("identities", identity) or name in config.integrations:
+            continue
+        if names is not None and name not in names:
+            continue
+        kind = config.kinds.get((section, name), "")
+        if kind in atmos_kinds.INTEGRATIONS:
+            log.warning("integration %s (%s) is not available in this tool; skipped", name, kind)
+            continue
+        problems = blocking(config, (section, name))
+        failed.append(ecr.RegistryLogin(name, name, error=problems[0].text if problems else "cannot be used"))
+    return failed
 
 
 def written_by(identities: set[str] | None) -> list[WrittenLogin]:

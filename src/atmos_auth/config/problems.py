@@ -1,0 +1,154 @@
+"""Problems of a configuration, each located (`file:line: yaml.path: message`) and classed.
+
+* **error** or **warning**, for `atmos auth validate`: an error is what Atmos also refuses, or what
+  cannot work when used; a warning is what Atmos accepts (an unknown field, which is ignored; a kind
+  Atmos has and this tool does not implement).
+* **owner**, for every other command: the entry it belongs to (`("identities", "dev-admin")`), a
+  setting (`("settings", "logs")`), or None for a file that cannot be read as a configuration at all.
+  A command fails only on the problems of the entries it uses (`blocks`); the rest is one warning line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from atmos_auth.config.yaml_source import YamlPath, YamlSource
+
+_SECRET_WORDS = re.compile(r"secret|password|token|access_key", re.I)
+SECTIONS = ("providers", "identities", "integrations")
+Owner = tuple[str, str] | None
+
+
+@dataclass(frozen=True)
+class Problem:
+    text: str
+    owner: Owner
+    error: bool = True
+    #: A command that uses the owner fails on it (a warning can block too: a kind not available here).
+    blocks: bool = True
+
+    @property
+    def fatal(self) -> bool:
+        """The file cannot be read as a configuration: every command fails on it."""
+        return self.owner is None and self.error
+
+
+def owner_of(path: YamlPath) -> Owner:
+    if len(path) >= 3 and path[0] == "auth" and path[1] in SECTIONS:
+        return path[1], path[2]
+    if len(path) >= 2 and path[0] == "auth" and path[1] not in SECTIONS:
+        return "settings", path[1]
+    if path[:1] == ("logs",):
+        return "settings", "logs"
+    return None
+
+
+class Problems:
+    """Collects the problems of one file, all of them, located."""
+
+    def __init__(self, source: YamlSource) -> None:
+        self.source = source
+        self.found: list[Problem] = []
+
+    def add(self, path: YamlPath, message: str, *, warning: bool = False, blocks: bool | None = None,
+            owner: Owner | str = "path") -> None:
+        where = ".".join(p if p.isprintable() else repr(p) for p in path) if path else "(top level)"
+        text = f"{self.source.display_name}:{self.source.line_of(path)}: {where}: {message}"
+        resolved = owner_of(path) if owner == "path" else owner
+        self.found.append(Problem(text, resolved, error=not warning,  # type: ignore[arg-type]
+                                  blocks=(not warning) if blocks is None else blocks))
+
+    def model(self, model: type[BaseModel], data: Any, path: YamlPath) -> Any:
+        """`data` as `model`. Unknown fields are warnings (Atmos ignores them) and are left out; any other
+        problem is an error, and the entry is not built (None)."""
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            errors = exc.errors()
+        unknown = [e for e in errors if e["type"] == "extra_forbidden"]
+        for error in errors:
+            loc = tuple(str(p) for p in error["loc"])
+            full = (*path, *loc)
+            if full in self.source.from_env or _SECRET_WORDS.search(loc[-1] if loc else ""):
+                error["input"] = "<hidden>"
+                error.get("ctx", {}).pop("error", None)
+            extra = error["type"] == "extra_forbidden"
+            self.add(full, _message(model, loc, error), warning=extra)
+        if len(unknown) != len(errors):
+            return None
+        trimmed = _without(data, [tuple(e["loc"]) for e in unknown])
+        try:
+            return model.model_validate(trimmed)
+        except ValidationError:
+            return None
+
+
+def _without(data: Any, locs: list[tuple[Any, ...]]) -> Any:
+    """A copy of `data` without the keys at `locs`."""
+    if not isinstance(data, dict):
+        return data
+    drop = {loc[0] for loc in locs if len(loc) == 1}
+    deeper: dict[Any, list[tuple[Any, ...]]] = {}
+    for loc in locs:
+        if len(loc) > 1:
+            deeper.setdefault(loc[0], []).append(loc[1:])
+    return {k: _without(v, deeper.get(k, [])) for k, v in data.items() if k not in drop}
+
+
+def _message(model: type[BaseModel], loc: tuple[str, ...], error: Any) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        parent = _model_at(model, loc[:-1])
+        allowed = sorted(parent.model_fields) if parent else []
+        hint = did_you_mean(loc[-1], allowed)
+        return f"unknown field, ignored{hint}" + (f" (known here: {', '.join(allowed)})" if allowed else "")
+    if kind == "value_error":
+        return str(error["ctx"].get("error", "invalid value"))
+    if kind == "literal_error":
+        return f"must be one of {error['ctx']['expected']}, got {shown(error.get('input'))}"
+    if kind.endswith("_type") or kind in ("model_type", "dict_type"):
+        return f"{error['msg'].lower()}, got {shown(error.get('input'))}"
+    return f"{error['msg']}"
+
+
+def _model_at(model: type[BaseModel], loc: tuple[str, ...]) -> type[BaseModel] | None:
+    current: Any = model
+    for part in loc:
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return None
+        current = _first_model(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _first_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        if (found := _first_model(arg)) is not None:
+            return found
+    return None
+
+
+def did_you_mean(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def shown(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    try:
+        text = str(value)
+    except ValueError:  # an integer too long to print
+        return "a number too long to show"
+    return f'"{text[:200]}…"' if len(text) > 200 else f'"{text}"'
