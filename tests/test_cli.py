@@ -40,3 +40,24 @@ def test_list_formats() -> None:
     assert "platform/ecr/eu-west" in table.stdout and "333333333333.dkr.ecr.eu-west-1.amazonaws.com" in table.stdout
     tree = run_atmos("--config", str(EXAMPLES / "all.yaml"), "auth", "list")
     assert "chain: company-sso → dev-admin" in tree.stdout and "(on demand)" in tree.stdout
+
+
+def test_issue_9_global_flags_work_anywhere(tmp_path) -> None:
+    from atmos_auth.cli.global_flags import normalize
+
+    config = tmp_path / "cfg" / "atmos.yaml"
+    config.parent.mkdir()
+    config.write_text((EXAMPLES / "quick-start.yaml").read_text())
+    for args in (("auth", "validate", "--config", str(config)), ("auth", "--config", str(config), "validate"),
+                 (f"--config={config}", "auth", "validate"), ("auth", "validate", "--config-path", str(config.parent)),
+                 ("auth", "validate", "-C", str(config.parent)), ("auth", "validate", "--chdir", str(config.parent))):
+        result = run_atmos(*args)
+        assert result.returncode == 0 and "valid" in result.stderr, (args, result.stderr)
+    assert run_atmos("auth", "validate", env={"ATMOS_CONFIG": str(config)}).returncode == 0
+    env = run_atmos("auth", "-i", "dev-admin", "env", "--config", str(config))
+    assert env.returncode == 0 and "AWS_PROFILE=dev-admin" in env.stdout
+    two = run_atmos("auth", "validate", "--config", str(config), "--config", str(config))
+    assert two.returncode == 2 and "several configuration files" in two.stderr
+    assert normalize(["auth", "exec", "x", "--", "tool", "--config", "y", "-C", "z"]) == \
+        ["auth", "exec", "x", "--", "tool", "--config", "y", "-C", "z"]
+    assert normalize(["auth", "--identity=a", "whoami", "--no-color"]) == ["--no-color", "auth", "whoami", "--identity=a"]

@@ -47,16 +47,30 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", metavar="FILE", envvar=None,
-              help="atmos.yaml to use (default: $ATMOS_CLI_CONFIG_PATH/atmos.yaml, ./atmos.yaml, ~/.atmos/atmos.yaml).")
+@click.option("--config", "config_files", metavar="FILE", multiple=True, envvar="ATMOS_CONFIG",
+              help="atmos.yaml to use (also $ATMOS_CONFIG; default: $ATMOS_CLI_CONFIG_PATH/atmos.yaml, "
+                   "./atmos.yaml, ~/.atmos/atmos.yaml).")
+@click.option("--config-path", "config_dirs", metavar="DIR", multiple=True, envvar="ATMOS_CONFIG_PATH",
+              help="Folder holding atmos.yaml or .atmos.yaml (also $ATMOS_CONFIG_PATH).")
+@click.option("--base-path", metavar="DIR", envvar="ATMOS_BASE_PATH",
+              help="Atmos's base path (stacks, components); accepted, not used by auth.")
+@click.option("-C", "--chdir", metavar="DIR", help="Work in DIR, as if started there.")
 @click.option("--logs-level", metavar="LEVEL", help="Trace, Debug, Info, Warning, Error or Off "
               "(default: logs.level in atmos.yaml, $ATMOS_LOGS_LEVEL, Warning).")
 @click.option("--logs-file", metavar="FILE", help="Where logs go: /dev/stderr (default), /dev/stdout, /dev/null, "
               "or a file (appended to).")
+@click.option("--no-color", is_flag=True, help="No colours (also $NO_COLOR).")
+@click.option("--force-color", is_flag=True, help="Colours even without a terminal.")
+@click.option("--force-tty", is_flag=True, envvar="ATMOS_FORCE_TTY", help="Behave as on a terminal "
+              "(prompts, the device code box).")
 @click.version_option(__version__, prog_name="atmos-auth")
 @click.pass_context
-def cli(ctx: click.Context, config_path: str | None, logs_level: str | None, logs_file: str | None) -> None:
+def cli(ctx: click.Context, config_files: tuple[str, ...], config_dirs: tuple[str, ...], base_path: str | None,
+        chdir: str | None, logs_level: str | None, logs_file: str | None, no_color: bool, force_color: bool,
+        force_tty: bool) -> None:
     """Atmos-compatible authentication: AWS sign-in chains and ECR docker login.
+
+    Global flags work before or after any command (`atmos auth validate --config atmos.yaml`).
 
     \b
     Examples:
@@ -64,16 +78,46 @@ def cli(ctx: click.Context, config_path: str | None, logs_level: str | None, log
       atmos auth login dev-admin
       atmos auth ecr-login dev/ecr
     """
-    from atmos_auth import logs
+    import os
 
+    from atmos_auth import logs
+    from atmos_auth.cli.terminal import TerminalInteraction
+
+    if chdir:
+        try:
+            os.chdir(chdir)
+        except OSError as exc:
+            raise click.UsageError(f"--chdir {chdir}: {exc.strerror}") from None
+    if no_color or os.environ.get("NO_COLOR"):
+        ctx.color = False
+    elif force_color:
+        ctx.color = True
+    TerminalInteraction.force_tty = force_tty
     flags = logs.LogSettings(logs_level, logs_file)
-    app = App(config_path=config_path, log_flags=flags)
+    app = App(config_path=_one_config(config_files, config_dirs), log_flags=flags)
     try:
         logs.configure(flags, app.log_environment)
     except AtmosAuthError as error:
         _fail(error.message, error.remedy)
         ctx.exit(error.exit_code)
     ctx.obj = app
+
+
+def _one_config(files: tuple[str, ...], folders: tuple[str, ...]) -> str | None:
+    """The one configuration file named by --config / --config-path (comma-separated lists too)."""
+    from pathlib import Path
+
+    named = [f for item in files for f in item.split(",") if f]
+    for folder in (f for item in folders for f in item.split(",") if f):
+        found = next((Path(folder) / n for n in ("atmos.yaml", "atmos.yml", ".atmos.yaml") if (Path(folder) / n).is_file()),
+                     None)
+        if found is None:
+            raise click.UsageError(f"--config-path {folder}: no atmos.yaml or .atmos.yaml there")
+        named.append(str(found))
+    if len(named) > 1:
+        raise click.UsageError("several configuration files are merged by Atmos; this tool reads one so far: "
+                               f"{', '.join(named)}")
+    return named[0] if named else None
 
 
 @cli.group(cls=_Group)
@@ -102,7 +146,9 @@ _register()
 
 
 def main() -> None:
+    from atmos_auth.cli.global_flags import normalize
+
     try:
-        cli(prog_name="atmos")
+        cli(args=normalize(sys.argv[1:]), prog_name="atmos")
     except KeyboardInterrupt:  # raised outside a command (e.g. while parsing)
         sys.exit(EXIT_INTERRUPTED)

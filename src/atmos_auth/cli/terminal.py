@@ -16,8 +16,11 @@ def in_ci() -> bool:
 
 
 class TerminalInteraction:
+    #: --force-tty / ATMOS_FORCE_TTY: behave as on a terminal.
+    force_tty = False
+
     def __init__(self, *, device_flow: bool = False, no_browser: bool = False) -> None:
-        tty = sys.stdin.isatty() and sys.stderr.isatty()
+        tty = self.force_tty or (sys.stdin.isatty() and sys.stderr.isatty())
         self.interactive = tty
         headless = device_flow or os.environ.get("ATMOS_DEVICE_FLOW", "") in ("1", "true", "yes")
         self.device_flow = tty or headless

@@ -1,0 +1,50 @@
+"""Atmos's global flags work anywhere on the command line (they are persistent flags of its root):
+`atmos auth validate --config atmos.yaml` is `atmos --config atmos.yaml auth validate`. They are moved
+in front before click parses; nothing after `--` (a command for `exec`) is touched. `-i/--identity`
+given to the `auth` group (`atmos auth -i dev-admin env`) moves to the subcommand, as in Atmos."""
+
+from __future__ import annotations
+
+#: Root flags that take a value, and those that do not (cloudposse/atmos pkg/flags/global_builder.go).
+WITH_VALUE = {"--config", "--config-path", "--base-path", "--logs-level", "--logs-file", "--chdir", "-C"}
+SWITCHES = {"--no-color", "--force-color", "--force-tty"}
+_IDENTITY = {"-i", "--identity"}
+
+
+def normalize(argv: list[str]) -> list[str]:
+    """`argv` with every global flag (and its value) first, and an `auth -i NAME` moved after the subcommand."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg == "--":
+            rest += argv[index:]
+            break
+        name = arg.split("=", 1)[0]
+        if name in WITH_VALUE and "=" in arg:
+            front.append(arg)
+        elif name in WITH_VALUE and index + 1 < len(argv):
+            front += [arg, argv[index + 1]]
+            index += 1
+        elif arg in SWITCHES:
+            front.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return front + _identity_after_subcommand(rest)
+
+
+def _identity_after_subcommand(argv: list[str]) -> list[str]:
+    if "auth" not in argv or "--" in argv[:argv.index("auth")]:
+        return argv
+    start = argv.index("auth") + 1
+    moved: list[str] = []
+    index = start
+    while index < len(argv) and argv[index].split("=", 1)[0] in _IDENTITY:
+        takes_value = "=" not in argv[index] and index + 1 < len(argv)
+        moved += argv[index:index + (2 if takes_value else 1)]
+        index += 2 if takes_value else 1
+    if not moved or index >= len(argv):
+        return argv
+    return [*argv[:start], argv[index], *moved, *argv[index + 1:]]
