@@ -40,17 +40,15 @@ def context(config: AuthConfig, ui: Interaction | None = None, force: bool = Fal
         sweep_dead(folder)
     docker = DockerConfig().target
     sweep_dead(docker.parent, docker.name)
-    return Context(store=open_store(keyring.type, keyring.spec.path if keyring.spec else None), ui=ui or Headless(),
-                   force=force)
+    return Context(store=open_store(keyring.type, keyring.path), ui=ui or Headless(), force=force)
 
 
 def private_folders(config: AuthConfig) -> list[Path]:
     """Every folder of ours that holds secrets: the file keyring, the caches, the AWS files."""
     from atmos_auth.stores import paths
 
-    keyring = config.settings.keyring
     aws = paths.config_dir() / "aws"
-    return [store_folder(keyring.spec.path if keyring.spec else None), paths.cache_dir(),
+    return [store_folder(config.settings.keyring.path), paths.cache_dir(),
             paths.cache_dir() / "aws-sso", *(p for p in (aws.iterdir() if aws.is_dir() else ()) if p.is_dir())]
 
 

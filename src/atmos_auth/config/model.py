@@ -56,6 +56,10 @@ class KeyringConfig(Strict):
     type: Literal["system", "file", "memory"] = "system"
     spec: KeyringSpec | None = None
 
+    @property
+    def path(self) -> str | None:
+        return self.spec.path if self.spec else None
+
 
 class LogsConfig(Strict):
     level: Literal["Debug", "Info", "Warn", "Error"] | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from atmos_auth.aws import ambient_credentials
 from atmos_auth.chain import known_identity
@@ -16,8 +16,10 @@ from atmos_auth.integrations.ecr_hosts import parse_registry
 from atmos_auth.integrations.hooks import provision
 from atmos_auth.interaction import Interaction
 
+if TYPE_CHECKING:
+    from atmos_auth.session import Run
+
 Result = tuple[str | None, ecr.RegistryLogin]
-Run = Callable[[Credentials, "set[str] | None"], list[ecr.RegistryLogin]]
 
 
 def _as(config: AuthConfig, identity: str, ui: Interaction | None, run: Run) -> list[ecr.RegistryLogin]:

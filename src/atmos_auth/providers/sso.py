@@ -89,7 +89,7 @@ class SsoProvider:
         except Exception as exc:
             code = error_code(exc)
             if code == "InvalidClientException":  # the portal forgot our registration: register again
-                session.client_id = session.client_secret = session.registration_expires_at = None
+                session.forget_registration()
                 session.refresh_token = None
                 return None, (f"the SSO portal {self.config.start_url} no longer knows this client registration "
                               "(it was reset), so the session cannot be refreshed")
@@ -104,7 +104,7 @@ class SsoProvider:
         try:
             return run_device_flow(oidc, session, self.name, self.ui)
         except StaleRegistration:  # refused although not expired: the portal was reset; register once more
-            session.client_id = session.client_secret = session.registration_expires_at = None
+            session.forget_registration()
             register(oidc, session, self.name)
         try:
             return run_device_flow(oidc, session, self.name, self.ui)

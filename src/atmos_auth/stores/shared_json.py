@@ -117,7 +117,7 @@ class SharedJsonFile:
             raise self.error(f"cannot read {self.path}: {exc.strerror}; it was left untouched") from None
         finally:
             os.close(fd)
-        return Snapshot(data, (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns), info)
+        return Snapshot(data, _identity_of(info), info)
 
     def parse(self, snapshot: Snapshot) -> JsonObject:
         text = (snapshot.data or b"").decode("utf-8", "surrogateescape")  # foreign bytes survive as they were
@@ -150,7 +150,7 @@ class SharedJsonFile:
             info = os.stat(self.target)
         except OSError:
             return None
-        return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+        return _identity_of(info)
 
     def commit(self, snapshot: Snapshot, edit: Edit, document: JsonObject | None = None) -> None:
         """Apply `edit` to the file and write it atomically, merging again if it changed under us.
@@ -207,6 +207,11 @@ class SharedJsonFile:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
         return slipped_in
+
+
+def _identity_of(info: os.stat_result) -> tuple[int, ...]:
+    """What changes when anyone replaces or rewrites the file (device, inode, size, times)."""
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
 def _mode(info: os.stat_result | None) -> int:

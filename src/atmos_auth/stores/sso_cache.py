@@ -25,6 +25,10 @@ class SsoSession:
     client_secret: str | None = None
     registration_expires_at: str | None = None
 
+    def forget_registration(self) -> None:
+        """The portal no longer knows our client: a new one must be registered."""
+        self.client_id = self.client_secret = self.registration_expires_at = None
+
 
 class SsoCache:
     def __init__(self, start_url: str, region: str) -> None:
