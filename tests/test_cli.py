@@ -57,7 +57,9 @@ def test_issue_9_global_flags_work_anywhere(tmp_path) -> None:
     env = run_atmos("auth", "-i", "dev-admin", "env", "--config", str(config))
     assert env.returncode == 0 and "AWS_PROFILE=dev-admin" in env.stdout
     two = run_atmos("auth", "validate", "--config", str(config), "--config", str(config))
-    assert two.returncode == 2 and "several configuration files" in two.stderr
+    assert two.returncode == 0, two.stderr
+    missing = run_atmos("auth", "validate", "--config", str(config), "--config", str(tmp_path / "nope.yaml"))
+    assert missing.returncode == 2 and "nope.yaml: no such file" in missing.stderr
     assert normalize(["auth", "exec", "x", "--", "tool", "--config", "y", "-C", "z"]) == \
         ["auth", "exec", "x", "--", "tool", "--config", "y", "-C", "z"]
     assert normalize(["auth", "--identity=a", "whoami", "--no-color"]) == ["--no-color", "auth", "whoami", "--identity=a"]

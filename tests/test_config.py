@@ -134,11 +134,17 @@ def test_issue_9_a_file_that_is_not_a_mapping_is_refused(tmp_path) -> None:
         load_auth_config(str(write(tmp_path, "- a list\n")))
 
 
-def test_assume_role_from_sso_provider_is_rejected(tmp_path) -> None:
+def test_issue_9_assume_role_from_sso_provider_is_accepted_and_explained_when_used(tmp_path) -> None:
+    """Atmos's `auth validate` accepts it (its fixture atmos-auth has one); it cannot work when used."""
+    from atmos_auth.chain import known_identity
+
     text = BASE.replace("kind: aws/permission-set", "kind: aws/assume-role").replace(
         "        name: AdministratorAccess\n        account: dev\n", '        assume_role: "arn:aws:iam::123456789012:role/x"\n')
-    with pytest.raises(ConfigInvalid, match="aws/assume-role can start from an OIDC provider"):
-        check(load_auth_config(str(write(tmp_path, text))))
+    config = load_auth_config(str(write(tmp_path, text)))
+    assert any("Put an aws/permission-set between them" in w for w in check(config))
+    with pytest.raises(ConfigInvalid, match="atmos.yaml:[0-9]+: auth.identities.dev-admin.via.provider: "
+                                            "aws/assume-role cannot start from"):
+        known_identity(config, "dev-admin")
 
 
 def test_env_tag_resolves_and_is_hidden_from_list(tmp_path, monkeypatch) -> None:

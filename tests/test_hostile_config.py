@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import EXAMPLES, login_env, run_atmos, use_config
+from tests.conftest import EXAMPLES, aws_dir, login_env, run_atmos, use_config
 
 QUICK_START = (EXAMPLES / "quick-start.yaml").read_text()
 
@@ -29,7 +29,7 @@ def test_issue_8_a_provider_name_never_becomes_a_path(emu, isolated_home, tmp_pa
     before = files_under(tmp_path)
     result = run_atmos("auth", "login", "dev-admin", "--no-integrations", env=login_env())
     assert result.returncode == 0, result.stderr
-    aws = isolated_home / ".config" / "atmos" / "aws"
+    aws = aws_dir(isolated_home)
     written = files_under(tmp_path) - before
     assert written and all(aws in p.parents for p in written if p.name in ("credentials", "config")), written
     assert [p.name for p in aws.iterdir()] != [] and all(p.parent == aws for p in aws.iterdir())
@@ -50,7 +50,7 @@ def test_issue_8_identity_names_that_cannot_be_profiles_are_located_errors(name)
 def test_identity_names_with_slashes_stay_valid_profiles(emu, isolated_home) -> None:
     use_config(QUICK_START.replace("dev-admin", "core/terraform"))
     assert run_atmos("auth", "login", "core/terraform", "--no-integrations", env=login_env()).returncode == 0
-    credentials = isolated_home / ".config" / "atmos" / "aws" / "company-sso" / "credentials"
+    credentials = aws_dir(isolated_home) / "company-sso" / "credentials"
     assert "[core/terraform]" in credentials.read_text()
 
 

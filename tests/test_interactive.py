@@ -7,7 +7,7 @@ import sys
 import time
 
 import pexpect
-from tests.conftest import use_config
+from tests.conftest import aws_dir, use_config
 from tests.test_login import ALICE_ENV, USER, urlopen_post
 
 
@@ -51,7 +51,7 @@ def test_ctrl_c_aborts_cleanly_with_exit_130(emu, isolated_home) -> None:
     assert "Traceback" not in (child.before or "")
     # nothing half-written: no SSO session and no AWS files
     assert not list((isolated_home / ".cache/atmos/aws-sso").glob("*.json"))
-    assert not (isolated_home / ".config/atmos/aws").exists()
+    assert not aws_dir(isolated_home).exists()
 
 
 def test_mfa_code_is_prompted_in_a_terminal(emu) -> None:

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLES, assert_no_secrets, calls, login_env, run_atmos, use_config
+from tests.conftest import EXAMPLES, assert_no_secrets, aws_dir, calls, login_env, run_atmos, use_config
 
 from atmos_auth.emulator.control import GITHUB_REQUEST_TOKEN
 
@@ -55,7 +55,7 @@ def test_first_login_runs_device_flow_and_second_is_served_from_cache(emu, isola
     assert "Authenticated dev-admin" in first.stderr and "111111111111" in first.stderr
     assert calls(emu, "sso-oidc:") == ["sso-oidc:RegisterClient", "sso-oidc:StartDeviceAuthorization",
                                        "sso-oidc:CreateToken"]
-    creds = isolated_home / ".config/atmos/aws/company-sso/credentials"
+    creds = aws_dir(isolated_home) / "company-sso/credentials"
     assert stat.S_IMODE(creds.stat().st_mode) == 0o600
     assert stat.S_IMODE(creds.parent.stat().st_mode) == 0o700
     assert "[dev-admin]" in creds.read_text() and "; atmos: expiration=" in creds.read_text()
@@ -227,7 +227,7 @@ def test_aws_user_with_mfa(emu) -> None:
     ok = run_atmos("auth", "login", "alice-deployer", env={**ALICE_ENV, "ATMOS_MFA_CODE": "123456"})
     assert ok.returncode == 0, ok.stderr
     assert "alice → alice-deployer" in ok.stderr
-    files = Path(os.environ["XDG_CONFIG_HOME"]) / "atmos/aws/aws-user/credentials"
+    files = aws_dir(Path(os.environ["HOME"])) / "aws-user/credentials"
     assert "[alice-deployer]" in files.read_text()
     assert_no_secrets(emu, no_code.stderr, wrong.stderr, ok.stdout, ok.stderr)
 
@@ -259,9 +259,9 @@ def test_env_exec_and_whoami(emu) -> None:
 
 def test_logout_removes_exactly_what_was_written(emu, isolated_home) -> None:
     use_config("quick-start")
-    aws_dir = isolated_home / ".config/atmos/aws/company-sso"
-    aws_dir.mkdir(parents=True)
-    (aws_dir / "credentials").write_text("# mine\n[other]\naws_access_key_id = AKIAOTHER\n")
+    folder = aws_dir(isolated_home) / "company-sso"
+    folder.mkdir(parents=True)
+    (folder / "credentials").write_text("# mine\n[other]\naws_access_key_id = AKIAOTHER\n")
     docker = isolated_home / ".docker"
     docker.mkdir()
     before = {"auths": {"ghcr.io": {"auth": "dXNlcjpwYXNz"}}, "proxies": {"default": {"httpProxy": "http://p:3128"}},
@@ -274,8 +274,8 @@ def test_logout_removes_exactly_what_was_written(emu, isolated_home) -> None:
     out = run_atmos("auth", "logout", "dev-admin")
     assert out.returncode == 0, out.stderr
     assert json.loads((docker / "config.json").read_text()) == before
-    assert (aws_dir / "credentials").read_text() == "# mine\n[other]\naws_access_key_id = AKIAOTHER\n"
-    assert not (aws_dir / "config").exists()
+    assert (folder / "credentials").read_text() == "# mine\n[other]\naws_access_key_id = AKIAOTHER\n"
+    assert not (folder / "config").exists()
     # the SSO session stays for an identity logout; a provider logout signs out at the portal
     assert list((isolated_home / ".cache/atmos/aws-sso").glob("*.json"))
     emu.world.log.clear()

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.conftest import assert_no_secrets, login_env, run_atmos, use_config
+from tests.conftest import assert_no_secrets, aws_dir, login_env, run_atmos, use_config
 
 ALICE = {"AWS_ACCESS_KEY_ID": "AKIAEMULATORALICE001",
          "AWS_SECRET_ACCESS_KEY": "emulator-only-secret-for-alice-0000000000"}
@@ -36,7 +36,7 @@ def test_issue_8_temp_files_of_killed_writers_go_with_the_next_command(emu, isol
     assert run_atmos("auth", "login", "dev-admin", env=login_env()).returncode == 0
     docker = isolated_home / ".docker"
     folders = [docker, isolated_home / ".cache/atmos", isolated_home / ".cache/atmos/aws-sso",
-               isolated_home / ".local/share/atmos/keyring", isolated_home / ".config/atmos/aws/company-sso"]
+               isolated_home / ".local/share/atmos/keyring", aws_dir(isolated_home) / "company-sso"]
     ns, pid = _pid_namespace(), dead_pid()
     orphans = [folder / f".{name}.atmos-{ns}-{pid}-abcd1234.tmp" for folder, name in zip(
         folders, ["config.json", "docker-logins.json", "x.json", "k.json", "credentials"], strict=True)]

@@ -47,7 +47,7 @@ def test_issue_9_validate_tells_errors_from_warnings() -> None:
     strict = run_atmos("auth", "validate", "--strict")
     assert strict.returncode == 1
     assert "azure/subscription is an Atmos identity kind this tool does not implement" in strict.stderr
-    assert "auth.console: unknown field, ignored" in strict.stderr
+    assert "auth.console: accepted as Atmos does; this tool does not use it" in strict.stderr
 
 
 def test_issue_9_only_warnings_validate_with_exit_0() -> None:
@@ -55,7 +55,7 @@ def test_issue_9_only_warnings_validate_with_exit_0() -> None:
                                                                      "  identities:"))
     result = run_atmos("auth", "validate")
     assert result.returncode == 0 and "valid" in result.stderr and "with 1 warning" in result.stderr
-    assert "warning: atmos.yaml:9: auth.console: unknown field, ignored" in result.stderr
+    assert "warning: atmos.yaml:9: auth.console: accepted as Atmos does; this tool does not use it" in result.stderr
     assert run_atmos("auth", "validate", "--strict").returncode == 1
 
 

@@ -48,7 +48,8 @@ def _session() -> Any:
 
 
 def client(service: str, region: str, credentials: Credentials | None = None, *, unsigned: bool = False,
-           fips: bool = False, dualstack: bool = False) -> Any:
+           fips: bool = False, dualstack: bool = False, endpoint: str | None = None) -> Any:
+    """A botocore client; `endpoint` is an entry's `spec.endpoint_url` (else AWS_ENDPOINT_URL, else AWS)."""
     from botocore import UNSIGNED
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError
@@ -67,7 +68,8 @@ def client(service: str, region: str, credentials: Credentials | None = None, *,
                 "aws_secret_access_key": credentials.secret_access_key,
                 "aws_session_token": credentials.session_token}
     try:
-        return _session().create_client(service, region_name=region, config=config, **keys)
+        return _session().create_client(service, region_name=region, config=config, endpoint_url=endpoint or None,
+                                        **keys)
     except (BotoCoreError, ValueError) as exc:  # a broken ~/.aws/config, a bad AWS_ENDPOINT_URL, ...
         raise ConfigError(f"cannot set up the AWS client for {service} in {region}: {exc}",
                           remedy="check ~/.aws/config (AWS_CONFIG_FILE), AWS_ENDPOINT_URL and the region") from None

@@ -13,11 +13,14 @@ HIDDEN = "<hidden>"
 
 def describe(config: AuthConfig) -> dict[str, Any]:
     """Every entry as plain data; secrets and values that came from `!env` are replaced by <hidden>."""
-    result: dict[str, Any] = {"source": str(config.source)}
+    from atmos_auth.config.yaml_source import display_name
+
+    result: dict[str, Any] = {"source": display_name(config.source),
+                              "files": [display_name(f) for f in config.files or (config.source,)]}
     for section in ("providers", "identities", "integrations"):
         entries = getattr(config, section)
         result[section] = {
-            name: _hide(entry.model_dump(mode="json", exclude_defaults=False), ("auth", section, name), config)
+            name: _hide(_plain(entry.model_dump(mode="json", exclude_none=True)), ("auth", section, name), config)
             for name, entry in entries.items()
         }
     for (section, name), kind in config.kinds.items():
@@ -36,9 +39,17 @@ def describe(config: AuthConfig) -> dict[str, Any]:
     return result
 
 
+def _plain(entry: dict[str, Any]) -> dict[str, Any]:
+    """An entry as written: `env` as a mapping, empty `spec` and `env` left out."""
+    if "env" in entry:
+        entry["env"] = {key: value for key, value in entry["env"]} or None
+    return {k: v for k, v in entry.items() if v not in (None, {}) or k in ("default",)}
+
+
 def _hide(value: Any, path: tuple[str, ...], config: AuthConfig) -> Any:
-    if path in config.from_env and value is not None:
-        return HIDDEN
+    if value is not None and (path in config.from_env or (path[-1:] == ("env",) and any(
+            p[:len(path)] == path for p in config.from_env))):
+        return HIDDEN if not isinstance(value, dict) else {k: HIDDEN for k in value}
     if isinstance(value, dict):
         return {k: _hide(v, (*path, k), config) for k, v in value.items()}
     if value == "**********":  # pydantic's rendering of a SecretStr
@@ -47,7 +58,9 @@ def _hide(value: Any, path: tuple[str, ...], config: AuthConfig) -> Any:
 
 
 def render_tree(summary: dict[str, Any]) -> str:
-    lines = [f"Configuration: {summary['source']}", "", "Providers"]
+    merged = [f for f in summary["files"] if f != summary["source"]]
+    lines = [f"Configuration: {summary['source']}" + (f" (merged with {', '.join(merged)})" if merged else ""),
+             "", "Providers"]
     for name, p in summary["providers"].items():
         detail = " ".join(x for x in (p.get("region") or "", p.get("start_url") or "") if x)
         lines.append(f"  {name}  [{p['kind']}]  {detail}".rstrip() + _unavailable(p))

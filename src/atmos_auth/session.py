@@ -16,7 +16,7 @@ from atmos_auth.errors import NotLoggedIn, SessionExpired
 from atmos_auth.integrations.ecr import RegistryLogin
 from atmos_auth.interaction import Headless, Interaction
 from atmos_auth.steps import Context, build_steps
-from atmos_auth.stores.aws_files import AwsFiles
+from atmos_auth.stores.aws_files import AwsFiles, profile_of
 from atmos_auth.stores.credential_store import open_store, store_folder
 from atmos_auth.stores.docker_state import WrittenLogin
 
@@ -47,13 +47,17 @@ def private_folders(config: AuthConfig) -> list[Path]:
     """Every folder of ours that holds secrets: the file keyring, the caches, the AWS files."""
     from atmos_auth.stores import paths
 
-    aws = paths.config_dir() / "aws"
-    return [store_folder(config.settings.keyring.path), paths.cache_dir(),
-            paths.cache_dir() / "aws-sso", *(p for p in (aws.iterdir() if aws.is_dir() else ()) if p.is_dir())]
+    aws = [paths.config_dir() / "aws", aws_files(config, None).folder.parent]  # before realms, and now
+    return [store_folder(config.settings.keyring.path), paths.cache_dir(), paths.cache_dir() / "aws-sso",
+            *(p for folder in aws if folder.is_dir() for p in folder.iterdir() if p.is_dir())]
 
 
-def aws_files(config: AuthConfig, identity: str) -> AwsFiles:
-    return AwsFiles.for_provider(root_provider(config, identity))
+def aws_files(config: AuthConfig, identity: str | None) -> AwsFiles:
+    """The AWS files of `identity` (of its root provider), in the configuration's realm."""
+    provider = root_provider(config, identity) if identity else "-"
+    spec = getattr(config.providers.get(provider), "spec", None)
+    base = getattr(getattr(spec, "files", None), "base_path", None)
+    return AwsFiles.for_provider(provider, config.realm, Path(base).expanduser() if base else None)
 
 
 def sign_in(config: AuthConfig, identity: str, ctx: Context) -> LoginOutcome:
@@ -152,8 +156,9 @@ def environment(config: AuthConfig, identity: str) -> dict[str, str]:
 
     files = aws_files(config, identity)
     region = identity_region(config, identity)
-    env = {"AWS_PROFILE": identity, "AWS_SHARED_CREDENTIALS_FILE": str(files.credentials),
+    env = {"AWS_PROFILE": profile_of(identity), "AWS_SHARED_CREDENTIALS_FILE": str(files.credentials),
            "AWS_CONFIG_FILE": str(files.config), "AWS_REGION": region, "AWS_DEFAULT_REGION": region}
     if any(i.kind == "aws/ecr" for i in config.integrations_of(identity).values()):
         env["DOCKER_CONFIG"] = str(docker_config_dir())
+    env.update(config.identities[identity].env)  # the identity's own `env:` comes last and wins, as in Atmos
     return env

@@ -36,8 +36,7 @@ def cache_key(config: AuthConfig, names: list[str]) -> str:
     """Derived from every entry that determines the result, so an edited atmos.yaml misses the cache."""
     entries = [(config.providers.get(n) or config.identities[n]).model_dump(mode="json") for n in names]
     digest = hashlib.sha256(json.dumps(entries, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    realm = config.settings.realm or ""
-    return f"atmos:v1:{realm}:{'->'.join(names)}:{digest}"
+    return f"atmos:v1:{config.realm}:{'->'.join(names)}:{digest}"
 
 
 def build_steps(config: AuthConfig, identity: str, ctx: Context) -> list[Step]:

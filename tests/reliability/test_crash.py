@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import EXAMPLES, login_env
+from tests.conftest import EXAMPLES, aws_dir, login_env
 from tests.reliability.conftest import FOREIGN, FOREIGN_MEMBERS, REL_KEY, host, report, strict, trials
 
 FOREIGN_PROFILE = "; mine, keep me\n[my-own]\naws_access_key_id = AKIAMINE\n"
@@ -26,7 +26,7 @@ def atmos(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str
 
 def folders(home: Path) -> list[Path]:
     return [home / ".docker", home / ".cache/atmos", home / ".cache/atmos/aws-sso",
-            home / ".local/share/atmos/keyring", home / ".config/atmos/aws/company-sso"]
+            home / ".local/share/atmos/keyring", aws_dir(home) / "company-sso"]
 
 
 def temp_files(home: Path) -> list[Path]:
@@ -49,7 +49,7 @@ def check_files(home: Path) -> list[str]:
     for path in [*(home / ".cache/atmos").rglob("*.json"), *(home / ".local/share/atmos/keyring").glob("*.json")]:
         if not path.name.endswith(".tmp"):
             json.loads(path.read_text())
-    credentials = home / ".config/atmos/aws/company-sso/credentials"
+    credentials = aws_dir(home) / "company-sso/credentials"
     parser = configparser.ConfigParser()
     parser.read_string(credentials.read_text())
     if "; mine, keep me\n[my-own]\naws_access_key_id = AKIAMINE\n" not in credentials.read_text():
@@ -82,7 +82,7 @@ def test_sigkill_never_tears_a_file_and_the_next_run_leaves_no_temp_copy(rel, is
     (home / ".docker" / "config.json").write_bytes(FOREIGN)
     assert subprocess.run([sys.executable, "-m", "atmos_auth", "auth", "login", "dev-admin"],
                           env={**os.environ, **login_env()}, capture_output=True, timeout=60).returncode == 0
-    credentials = home / ".config/atmos/aws/company-sso/credentials"
+    credentials = aws_dir(home) / "company-sso/credentials"
     credentials.write_text(FOREIGN_PROFILE + credentials.read_text())
     commands = [("ecr-login", "--force", "dev/ecr"), ("login", "dev-admin", "--force"),
                 ("ecr-login", "--force", "--registry", host(1)), ("login", "dev-admin", "--force", "refresh")]

@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.conftest import login_env, run_atmos, secrets_of, use_config
+from tests.conftest import aws_dir, login_env, run_atmos, secrets_of, use_config
 from tests.reliability.conftest import REL_KEY, host, report
 from tests.test_docker_config import write_helper
 from tests.test_login import CHAIN
@@ -58,7 +58,7 @@ def test_no_secret_in_outputs_logs_argv_or_stray_files(rel, isolated_home, tmp_p
     secrets = secrets_of(rel) + [d.device_code for d in rel.world.devices.values()]
     secrets += [rel.world.ecr_password(account) for account in ("400000000001", "400000000002")]
     stores = [isolated_home / ".local/share/atmos/keyring", isolated_home / ".cache/atmos/aws-sso",
-              isolated_home / ".config/atmos/aws", store]
+              aws_dir(isolated_home), store]
     stray = [p for p in isolated_home.rglob("*") if p.is_file() and not any(s == p or s in p.parents for s in stores)]
     places = {"outputs": "\n".join(outputs), "debug log": log.read_text(), "argv": "\n".join(argv)}
     places.update({str(p): p.read_text(errors="replace") for p in stray})

@@ -18,7 +18,10 @@ log = logging.getLogger("atmos_auth")
 
 @dataclass
 class App:
-    config_path: str | None = None
+    config_files: list[str] = field(default_factory=list)
+    config_dirs: list[str] = field(default_factory=list)
+    profiles: tuple[str, ...] = ()
+    base_path: str | None = None
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     log_flags: LogSettings | None = None
     #: False for commands that show the configuration's problems themselves (validate, list).
@@ -37,12 +40,18 @@ class App:
             from atmos_auth import logs
             from atmos_auth.config.load import load_auth_config
             from atmos_auth.config.usable import elsewhere
+            from atmos_auth.errors import UsageError
 
-            self._config = load_auth_config(self.config_path, self.environ)
+            self._config = load_auth_config(self.config_files, self.environ, folders=self.config_dirs,
+                                            profiles=self.profiles, base_path=self.base_path)
             auth_logs = self._config.settings.logs
-            logs.configure(self.log_flags or logs.LogSettings(), self.log_environment,
-                           logs.LogSettings(auth_logs.level, auth_logs.file) if auth_logs else logs.LogSettings(),
-                           self._config.logs)
+            given = (self.log_flags or logs.LogSettings(), self.log_environment)
+            try:
+                logs.configure(*given, logs.LogSettings(auth_logs.level, auth_logs.file) if auth_logs else
+                               logs.LogSettings(), self._config.logs)
+            except UsageError as exc:  # a log file named in atmos.yaml: the command goes on, logging to stderr
+                logs.configure(*given)
+                log.warning("%s (from atmos.yaml); logging to stderr", exc.message)
             if self.runtime and (count := elsewhere(self._config)):
                 log.warning("the auth configuration has %d problem%s; this command goes on with what it needs "
                             "(`atmos auth validate` lists them)", count, "s" if count != 1 else "")

@@ -6,7 +6,7 @@ given to the `auth` group (`atmos auth -i dev-admin env`) moves to the subcomman
 from __future__ import annotations
 
 #: Root flags that take a value, and those that do not (cloudposse/atmos pkg/flags/global_builder.go).
-WITH_VALUE = {"--config", "--config-path", "--base-path", "--logs-level", "--logs-file", "--chdir", "-C"}
+WITH_VALUE = {"--config", "--config-path", "--base-path", "--profile", "--logs-level", "--logs-file", "--chdir", "-C"}
 SWITCHES = {"--no-color", "--force-color", "--force-tty"}
 _IDENTITY = {"-i", "--identity"}
 

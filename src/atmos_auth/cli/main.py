@@ -48,12 +48,13 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_files", metavar="FILE", multiple=True, envvar="ATMOS_CONFIG",
-              help="atmos.yaml to use (also $ATMOS_CONFIG; default: $ATMOS_CLI_CONFIG_PATH/atmos.yaml, "
-                   "./atmos.yaml, ~/.atmos/atmos.yaml).")
+              help="atmos.yaml to use; repeat or comma-separate to merge several (also $ATMOS_CONFIG). "
+                   "Default: Atmos's discovery (docs/configuration.md).")
 @click.option("--config-path", "config_dirs", metavar="DIR", multiple=True, envvar="ATMOS_CONFIG_PATH",
-              help="Folder holding atmos.yaml or .atmos.yaml (also $ATMOS_CONFIG_PATH).")
-@click.option("--base-path", metavar="DIR", envvar="ATMOS_BASE_PATH",
-              help="Atmos's base path (stacks, components); accepted, not used by auth.")
+              help="Folder holding atmos.yaml or .atmos.yaml; repeatable (also $ATMOS_CONFIG_PATH).")
+@click.option("--base-path", metavar="DIR", help="Where `import:` paths start (also $ATMOS_BASE_PATH).")
+@click.option("--profile", "profiles", metavar="NAME", multiple=True,
+              help="Merge profiles/NAME/ over the configuration; repeat or comma-separate (also $ATMOS_PROFILE).")
 @click.option("-C", "--chdir", metavar="DIR", help="Work in DIR, as if started there.")
 @click.option("--logs-level", metavar="LEVEL", help="Trace, Debug, Info, Warning, Error or Off "
               "(default: logs.level in atmos.yaml, $ATMOS_LOGS_LEVEL, Warning).")
@@ -66,7 +67,7 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="atmos-auth")
 @click.pass_context
 def cli(ctx: click.Context, config_files: tuple[str, ...], config_dirs: tuple[str, ...], base_path: str | None,
-        chdir: str | None, logs_level: str | None, logs_file: str | None, no_color: bool, force_color: bool,
+        profiles: tuple[str, ...], chdir: str | None, logs_level: str | None, logs_file: str | None, no_color: bool, force_color: bool,
         force_tty: bool) -> None:
     """Atmos-compatible authentication: AWS sign-in chains and ECR docker login.
 
@@ -94,7 +95,8 @@ def cli(ctx: click.Context, config_files: tuple[str, ...], config_dirs: tuple[st
         ctx.color = True
     TerminalInteraction.force_tty = force_tty
     flags = logs.LogSettings(logs_level, logs_file)
-    app = App(config_path=_one_config(config_files, config_dirs), log_flags=flags)
+    app = App(config_files=_split(config_files), config_dirs=_split(config_dirs), profiles=profiles,
+              base_path=base_path, log_flags=flags)
     try:
         logs.configure(flags, app.log_environment)
     except AtmosAuthError as error:
@@ -103,21 +105,9 @@ def cli(ctx: click.Context, config_files: tuple[str, ...], config_dirs: tuple[st
     ctx.obj = app
 
 
-def _one_config(files: tuple[str, ...], folders: tuple[str, ...]) -> str | None:
-    """The one configuration file named by --config / --config-path (comma-separated lists too)."""
-    from pathlib import Path
-
-    named = [f for item in files for f in item.split(",") if f]
-    for folder in (f for item in folders for f in item.split(",") if f):
-        found = next((Path(folder) / n for n in ("atmos.yaml", "atmos.yml", ".atmos.yaml") if (Path(folder) / n).is_file()),
-                     None)
-        if found is None:
-            raise click.UsageError(f"--config-path {folder}: no atmos.yaml or .atmos.yaml there")
-        named.append(str(found))
-    if len(named) > 1:
-        raise click.UsageError("several configuration files are merged by Atmos; this tool reads one so far: "
-                               f"{', '.join(named)}")
-    return named[0] if named else None
+def _split(values: tuple[str, ...]) -> list[str]:
+    """Repeated and comma-separated values, as Atmos's string-slice flags take them."""
+    return [v for item in values for v in item.split(",") if v]
 
 
 @cli.group(cls=_Group)

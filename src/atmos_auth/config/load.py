@@ -6,59 +6,45 @@ Every problem of a file is collected and reported at once, each as `file:line: y
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from atmos_auth.config import atmos_kinds
+from atmos_auth.config.assemble import Request, assemble
+from atmos_auth.config.discover import discover, named, nothing_found
 from atmos_auth.config.model import AuthConfig, AuthSection
 from atmos_auth.config.problems import SECTIONS, Problems, did_you_mean, shown
-from atmos_auth.config.references import check_references
-from atmos_auth.config.yaml_source import YamlPath, YamlSource, read_yaml
-from atmos_auth.errors import ConfigError, ConfigInvalid
+from atmos_auth.config.realm import config_folder, realm
+from atmos_auth.config.realm import problem as realm_problem
+from atmos_auth.config.references import Accepted, check_references
+from atmos_auth.config.yaml_source import YamlPath, YamlSource
+from atmos_auth.errors import ConfigInvalid
 from atmos_auth.logs import LogSettings
 
-CONFIG_NAME = "atmos.yaml"
 
-
-def candidate_paths(explicit: str | None, environ: Mapping[str, str]) -> list[tuple[str, Path]]:
-    """Where to look, in order: --config, ATMOS_CLI_CONFIG_PATH, ./atmos.yaml, ~/.atmos/atmos.yaml."""
-    if explicit:
-        return [("--config", Path(explicit).expanduser())]
-    found = []
-    if env_dir := environ.get("ATMOS_CLI_CONFIG_PATH"):
-        path = Path(env_dir).expanduser()
-        found.append(("ATMOS_CLI_CONFIG_PATH", path if path.suffix in (".yaml", ".yml") else path / CONFIG_NAME))
-    found.append(("current folder", Path(CONFIG_NAME)))
-    home = Path(environ.get("HOME") or Path.home())
-    found.append(("home", home / ".atmos" / CONFIG_NAME))
-    return found
-
-
-def find_config(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> Path:
-    candidates = candidate_paths(explicit, os.environ if environ is None else environ)
-    for _, path in candidates:
-        if path.is_file():
-            return path
-    looked = "\n".join(f"  {path}  ({why})" for why, path in candidates)
-    raise ConfigError(
-        f"no atmos.yaml found; looked in:\n{looked}",
-        remedy="create ./atmos.yaml with an `auth:` section, or pass --config FILE",
-    )
-
-
-def load_auth_config(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> AuthConfig:
-    return validate_source(read_yaml(find_config(explicit, environ)))
+def load_auth_config(explicit: str | Sequence[str] | None = None, environ: Mapping[str, str] | None = None, *,
+                     folders: Sequence[str] = (), profiles: Sequence[str] = (),
+                     base_path: str | None = None) -> AuthConfig:
+    """The configuration Atmos would read: the files named (--config FILE…, --config-path DIR…), or else
+    every file its discovery finds, merged with their atmos.d/, imports and profiles (config.assemble)."""
+    environ = os.environ if environ is None else environ
+    files = [explicit] if isinstance(explicit, str) else list(explicit or ())
+    found = named(files, list(folders)) if files or folders else discover(environ)
+    if not found:
+        raise nothing_found(environ)
+    config = validate_source(assemble(found, Request(environ, profiles, base_path)))
+    homes = [config_folder(f.path) for f in (found if files or folders else found[-1:])]
+    return replace(config, realm=realm(config.settings.realm, homes, environ))
 
 
 def validate_source(source: YamlSource) -> AuthConfig:
     """The configuration of `source`, with every problem it has, located and classed (see problems.py).
     Only a file that cannot be read as a configuration at all raises (ConfigInvalid)."""
     problems = Problems(source)
-    for path, message, warning in source.problems:
-        if path[:1] in (("auth",), ("logs",), ()):  # other sections are not ours to judge
-            problems.add(path, message, warning=warning)
+    for path, message, warning, at in source.problems:
+        if path[:1] in (("auth",), ("logs",), ("import",), ()):  # other sections are not ours to judge
+            problems.add(path, message, warning=warning, at=at)
     data = source.data if source.data is not None else {}
     if not isinstance(data, dict):
         problems.add((), "the file must be a mapping (with an `auth:` section)")
@@ -75,6 +61,9 @@ def validate_source(source: YamlSource) -> AuthConfig:
     logs = _logs(problems, data.get("logs"))
     rest = {k: v for k, v in auth.items() if k not in SECTIONS}
     settings = problems.model(AuthSection, rest, ("auth",)) or AuthSection()
+    if settings.realm is not None and (why := realm_problem(settings.realm)) is not None:
+        problems.add(("auth", "realm"), why, owner=None)  # as in Atmos, every command stops on it
+        settings = settings.model_copy(update={"realm": None})
     typed: dict[str, dict[str, Any]] = {}
     kinds: dict[tuple[str, str], str] = {}
     for section, registry in zip(SECTIONS, (providers.KINDS, identities.KINDS, integrations.KINDS), strict=True):
@@ -95,12 +84,13 @@ def validate_source(source: YamlSource) -> AuthConfig:
             if model is not None and (value := problems.model(model, entry, path)) is not None:
                 typed[section][name] = value
     config = AuthConfig(
-        source=source.path, settings=settings, providers=typed["providers"],
+        source=source.path, files=tuple(source.files), settings=settings, providers=typed["providers"],
         identities=typed["identities"], integrations=typed["integrations"],
         from_env=frozenset(source.from_env), logs=logs, kinds=kinds, links=_links(auth),
     )
     for path, message, blocks in check_references(config, auth):
-        problems.add(path, message, blocks=blocks, owner="path" if blocks else ("settings", "identities"))
+        problems.add(path, message, blocks=blocks, owner="path" if blocks else ("settings", "identities"),
+                     warning=isinstance(message, Accepted))
     fatal = [p for p in problems.found if p.fatal]
     if fatal:
         raise ConfigInvalid([p.text for p in problems.found if p.error])
@@ -200,4 +190,4 @@ def _logs(problems: Problems, data: Any) -> LogSettings:
     return LogSettings(found["level"], found["file"])
 
 
-__all__ = ["candidate_paths", "check", "find_config", "load_auth_config", "validate_source"]
+__all__ = ["check", "load_auth_config", "validate_source"]

@@ -4,23 +4,106 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, ConfigDict, Field
 
-from atmos_auth.config.types import Strict
+from atmos_auth.config.types import Session, Strict
 from atmos_auth.logs import LogSettings
+
+
+def atmos_only(default: Any = None) -> Any:
+    """A field of Atmos's schema this tool accepts and does not act on (`auth validate` says so)."""
+    return Field(default=default, json_schema_extra={"atmos_only": True})
+
+
+class FilesSpec(Strict):
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
+
+    base_path: str | None = None
+
+
+class Resolver(Strict):
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
+
+    url: str | None = None
+
+
+class Resolvable(Strict):
+    """`credentials.aws` / `spec.aws`: Atmos's legacy place for an endpoint (`resolver.url`)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
+
+    resolver: Resolver | None = None
+
+
+class AwsSpec(Strict):
+    """The `spec:` map Atmos gives every provider and identity; the keys this tool reads are typed."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
+
+    endpoint_url: str | None = None
+    files: FilesSpec | None = None
+    aws: Resolvable | None = None
+
+
+class Console(Strict):
+    session_duration: str | None = None
 
 
 class ProviderConfig(Strict):
     kind: str
     default: bool = False
     tags: list[str] = Field(default_factory=list)
+    spec: AwsSpec = Field(default_factory=AwsSpec)
+    # Atmos's other provider fields (schema_auth.go Provider): used by kinds that need them, else accepted.
+    start_url: Any = atmos_only()
+    url: Any = atmos_only()
+    region: Any = atmos_only()
+    username: Any = atmos_only()
+    password: Any = atmos_only()
+    driver: Any = atmos_only()
+    provider_type: Any = atmos_only()
+    download_browser_driver: Any = atmos_only()
+    browser_type: Any = atmos_only()
+    browser_executable_path: Any = atmos_only()
+    auto_provision_identities: Any = atmos_only()
+    session: Any = atmos_only()
+    console: Console | None = atmos_only()
+
+    @property
+    def endpoint(self) -> str | None:
+        """The AWS endpoint of this provider's own calls (spec.endpoint_url, or spec.aws.resolver.url)."""
+        resolver = self.spec.aws.resolver if self.spec.aws else None
+        return self.spec.endpoint_url or (resolver.url if resolver else None)
 
 
 class Via(Strict):
     provider: str | None = None
     identity: str | None = None
+
+
+def _env_list(value: Any) -> Any:
+    """Atmos's list of `{key, value}`, or a plain mapping (which Atmos mangles; here it works)."""
+    if value is None:
+        return ()
+    if isinstance(value, dict):
+        value = [{"key": k, "value": v} for k, v in value.items()]
+    if not isinstance(value, list):
+        raise ValueError("must be a list of {key, value} (or a mapping of name to value)")
+    pairs = []
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("key"), str) or not item["key"]:
+            raise ValueError("each entry needs `key` (a variable name) and `value`")
+        if set(item) - {"key", "value"}:
+            raise ValueError(f"unknown field in an env entry: {', '.join(sorted(set(item) - {'key', 'value'}))}")
+        raw = item.get("value")
+        text = "" if raw is None else str(raw).lower() if isinstance(raw, bool) else str(raw)
+        pairs.append((item["key"], text))
+    return tuple(pairs)
+
+
+EnvList = Annotated[tuple[tuple[str, str], ...], BeforeValidator(_env_list)]
 
 
 class IdentityConfig(Strict):
@@ -29,13 +112,35 @@ class IdentityConfig(Strict):
     via: Via | None = None
     tags: list[str] = Field(default_factory=list)
     alias: str | None = None
+    #: Variables `auth env`, `exec` and `shell` set for this identity, after (over) the AWS ones.
+    env: EnvList = ()
+    spec: AwsSpec = Field(default_factory=AwsSpec)
+    session: Session | None = None
+    # Atmos's other identity fields (schema_auth.go Identity).
+    required: Any = atmos_only()
+    provider: Any = atmos_only()
+    principal: Any = atmos_only()
+    credentials: Any = atmos_only()
+    emulator: Any = atmos_only()
 
     #: Standalone kinds (aws/user) start a chain themselves and take no `via`.
     standalone: ClassVar[bool] = False
 
+    @property
+    def endpoint(self) -> str | None:
+        """The AWS endpoint of this identity's calls: spec.endpoint_url, or credentials.aws.resolver.url."""
+        if self.spec.endpoint_url:
+            return self.spec.endpoint_url
+        aws = self.credentials.get("aws") if isinstance(self.credentials, dict) else \
+            getattr(self.credentials, "aws", None)
+        resolver = aws.get("resolver") if isinstance(aws, dict) else getattr(aws, "resolver", None)
+        url = resolver.get("url") if isinstance(resolver, dict) else getattr(resolver, "url", None)
+        return url if isinstance(url, str) and url else None
+
 
 class IntegrationVia(Strict):
-    identity: str
+    identity: str | None = None
+    provider: str | None = None
 
 
 class IntegrationConfig(Strict):
@@ -66,12 +171,17 @@ class LogsConfig(Strict):
     file: str | None = None
 
 
+class AuthConsole(Strict):
+    isolated: bool | None = None
+
+
 class AuthSection(Strict):
     """The top level of `auth:` minus the three maps, which are validated per kind."""
 
     realm: str | None = None
     keyring: KeyringConfig = Field(default_factory=KeyringConfig)
     logs: LogsConfig | None = None
+    console: AuthConsole | None = atmos_only()
 
 
 @dataclass(frozen=True)
@@ -80,6 +190,10 @@ class AuthConfig:
 
     source: Path
     settings: AuthSection
+    #: Every file merged into it, in merge order.
+    files: tuple[Path, ...] = ()
+    #: The credential namespace (config.realm); "" for a configuration built without one.
+    realm: str = ""
     providers: dict[str, ProviderConfig] = field(default_factory=dict)
     identities: dict[str, IdentityConfig] = field(default_factory=dict)
     integrations: dict[str, IntegrationConfig] = field(default_factory=dict)

@@ -45,6 +45,8 @@ def owner_of(path: YamlPath) -> Owner:
         return "settings", path[1]
     if path[:1] == ("logs",):
         return "settings", "logs"
+    if path[:1] == ("import",):
+        return "settings", "import"
     return None
 
 
@@ -56,9 +58,9 @@ class Problems:
         self.found: list[Problem] = []
 
     def add(self, path: YamlPath, message: str, *, warning: bool = False, blocks: bool | None = None,
-            owner: Owner | str = "path") -> None:
-        where = ".".join(p if p.isprintable() else repr(p) for p in path) if path else "(top level)"
-        text = f"{self.source.display_name}:{self.source.line_of(path)}: {where}: {message}"
+            owner: Owner | str = "path", at: str | None = None) -> None:
+        dotted = ".".join(p if p.isprintable() else repr(p) for p in path) if path else "(top level)"
+        text = f"{at or self.source.where(path)}: {dotted}: {message}"
         resolved = owner_of(path) if owner == "path" else owner
         self.found.append(Problem(text, resolved, error=not warning,  # type: ignore[arg-type]
                                   blocks=(not warning) if blocks is None else blocks))
@@ -67,9 +69,12 @@ class Problems:
         """`data` as `model`. Unknown fields are warnings (Atmos ignores them) and are left out; any other
         problem is an error, and the entry is not built (None)."""
         try:
-            return model.model_validate(data)
+            value = model.model_validate(data)
         except ValidationError as exc:
             errors = exc.errors()
+        else:
+            self._not_acted_on(model, data, path)
+            return value
         unknown = [e for e in errors if e["type"] == "extra_forbidden"]
         for error in errors:
             loc = tuple(str(p) for p in error["loc"])
@@ -83,9 +88,26 @@ class Problems:
             return None
         trimmed = _without(data, [tuple(e["loc"]) for e in unknown])
         try:
-            return model.model_validate(trimmed)
+            value = model.model_validate(trimmed)
         except ValidationError:
             return None
+        self._not_acted_on(model, trimmed, path)
+        return value
+
+    def _not_acted_on(self, model: type[BaseModel], data: Any, path: YamlPath) -> None:
+        """A warning for each field of Atmos's schema that is set and that this tool does not act on."""
+        if not isinstance(data, dict):
+            return
+        for name, field in model.model_fields.items():
+            extra = field.json_schema_extra
+            if data.get(name) is None:
+                continue
+            if isinstance(extra, dict) and extra.get("atmos_only"):
+                kind = data.get("kind")
+                self.add((*path, name), f"accepted as Atmos does; {kind or 'this tool'} does not use it",
+                         warning=True, blocks=False)
+            elif (inner := _first_model(field.annotation)) is not None:
+                self._not_acted_on(inner, data[name], (*path, name))
 
 
 def _without(data: Any, locs: list[tuple[Any, ...]]) -> Any:

@@ -11,6 +11,11 @@ from atmos_auth.config.model import AuthConfig
 #: (path, message, whether it stops the entry at the path from being used)
 Problem = tuple[tuple[str, ...], str, bool]
 
+
+class Accepted(str):
+    """A message about what Atmos accepts in `auth validate` but cannot work when used: a warning that
+    still stops a command using the entry."""
+
 #: Provider kinds that yield a web-identity token (an assume-role can start from them).
 OIDC_PROVIDER_KINDS = {"github/oidc", "gitlab/oidc"}
 SSO_PROVIDER_KINDS = {"aws/iam-identity-center"}
@@ -28,10 +33,23 @@ def check_references(config: AuthConfig, raw: dict[str, Any]) -> Iterator[Proble
             yield (("auth", "identities", name, "default"),
                    f"several identities are marked `default: true` ({', '.join(defaults)}); keep one", False)
     for name, integration in config.integrations.items():
-        target = integration.via.identity
-        if target not in config.identities and target not in raw_identities:
-            yield (("auth", "integrations", name, "via", "identity"),
-                   f'identity "{target}" is not defined{_hint(target, config.identities)}', True)
+        yield from ((*found, True) for found in _check_integration(config, names, name, integration))
+
+
+def _check_integration(config: AuthConfig, names: _Names, name: str, integration: Any) -> Iterator[
+        tuple[tuple[str, ...], str]]:
+    path = ("auth", "integrations", name, "via")
+    via = integration.via
+    if (via.identity is None) == (via.provider is None):
+        yield path, f"give exactly one of `via.identity` or `via.provider` (found {'both' if via.identity else 'neither'})"
+    elif via.identity is not None and via.identity not in names.identities:
+        yield (*path, "identity"), f'identity "{via.identity}" is not defined{_hint(via.identity, config.identities)}'
+    elif via.provider is not None and via.provider not in names.providers:
+        yield (*path, "provider"), f'provider "{via.provider}" is not defined{_hint(via.provider, config.providers)}'
+    elif via.provider is not None and integration.kind.startswith("aws/"):
+        yield (*path, "provider"), Accepted(
+            f"{integration.kind} needs AWS credentials, which come from an identity: use `via: {{identity: <an "
+            f'identity whose chain starts at {via.provider}>}}`')
 
 
 def _check_via(config: AuthConfig, names: _Names, name: str, identity: Any) -> Iterator[tuple[tuple[str, ...], str]]:
@@ -54,6 +72,13 @@ def _check_via(config: AuthConfig, names: _Names, name: str, identity: Any) -> I
         elif identity.kind == "aws/permission-set" and provider.kind not in SSO_PROVIDER_KINDS:
             yield (*path, "provider"), (f'aws/permission-set needs an aws/iam-identity-center provider; '
                                         f'"{via.provider}" is {provider.kind}')
+        elif identity.kind == "aws/assume-role" and provider.kind in SSO_PROVIDER_KINDS:
+            # Atmos accepts it, then fails at run time: an SSO sign-in yields no AWS credentials to assume from.
+            yield (*path, "provider"), Accepted(
+                f'aws/assume-role cannot start from "{via.provider}" ({provider.kind}): IAM Identity Center gives '
+                "no AWS credentials until a permission set is chosen. Put an aws/permission-set between them: "
+                f"`via: {{provider: {via.provider}}}` on an aws/permission-set identity, and `via: {{identity: "
+                "<that identity>}}` here")
         elif identity.kind == "aws/assume-role" and provider.kind not in OIDC_PROVIDER_KINDS:
             yield (*path, "provider"), (f'aws/assume-role can start from an OIDC provider '
                                         f'({", ".join(sorted(OIDC_PROVIDER_KINDS))}) or from `via.identity`; '

@@ -1,7 +1,9 @@
 """Read a YAML file into plain data plus the line of every key, so errors can say file:line.
 
-`!env VAR` (and `!env VAR default`) is resolved from the environment, as Atmos does. Values that came
-from `!env` are remembered by path, so listings can hide them.
+Atmos's YAML functions (config.functions) are evaluated where their value is used: under `auth:`,
+`logs:`, `import:`, `base_path` and `profiles:`. Elsewhere (stacks, components, settings…) a tagged value
+is kept as its text, unevaluated, so a command never runs a `!exec` it does not need. Values that came
+from `!env`, `!exec` or `!include` are remembered by path, so listings and messages can hide them.
 
 Hostile files end in a located error, in bounded time and memory: nesting deeper than MAX_DEPTH,
 recursive aliases, alias "bombs" that would expand past MAX_NODES values, files over MAX_BYTES, bytes
@@ -17,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from atmos_auth.config.functions import STACK_TAGS, Context, FunctionError, evaluate
 from atmos_auth.errors import ConfigError
 
 YamlPath = tuple[str, ...]
@@ -31,31 +34,52 @@ MAX_BYTES = 16 * 1024 * 1024
 _MAX_INT_BITS = 14_280
 
 
+#: Where a value was written: (file as shown, line).
+Origin = tuple[str, int]
+
+
 @dataclass
 class YamlSource:
+    """One file, or several merged (config.merge): the data, and the file and line of every value."""
+
     path: Path
     data: Any
-    lines: dict[YamlPath, int] = field(default_factory=dict)
+    lines: dict[YamlPath, Origin] = field(default_factory=dict)
     from_env: set[YamlPath] = field(default_factory=set)
-    #: (path, message, is a warning) found while reading.
-    problems: list[tuple[YamlPath, str, bool]] = field(default_factory=list)
+    #: (path, message, is a warning, `file:line`) found while reading.
+    problems: list[tuple[YamlPath, str, bool, str]] = field(default_factory=list)
+    #: Every file read into this one, in merge order.
+    files: list[Path] = field(default_factory=list)
+    #: Keys written `!unset` (removed from what earlier files set) and lists written `!append`.
+    unset: set[YamlPath] = field(default_factory=set)
+    appends: set[YamlPath] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.name = display_name(self.path)
+        if not self.files:
+            self.files = [self.path]
 
     def problem(self, path: YamlPath, message: str, *, warning: bool = False) -> None:
-        self.problems.append((path, message, warning))
+        self.problems.append((path, message, warning, self.where(path)))
 
     @property
     def display_name(self) -> str:
-        try:
-            return str(self.path.resolve().relative_to(Path.cwd().resolve()))
-        except (ValueError, OSError, RuntimeError):
-            return str(self.path)
+        return self.name
 
-    def line_of(self, path: YamlPath) -> int:
-        """Line of the deepest known prefix of `path` (a missing field points at its parent)."""
+    def where(self, path: YamlPath) -> str:
+        """`file:line` of the deepest known prefix of `path` (a missing field points at its parent)."""
         for end in range(len(path), -1, -1):
-            if path[:end] in self.lines:
-                return self.lines[path[:end]]
-        return 1
+            if (origin := self.lines.get(path[:end])) is not None:
+                return f"{origin[0]}:{origin[1]}"
+        return f"{self.name}:1"
+
+
+def display_name(path: Path) -> str:
+    """`path` relative to the current folder when it is under it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):
+        return str(path)
 
 
 class _TooBig(Exception):
@@ -64,9 +88,15 @@ class _TooBig(Exception):
         self.line = line
 
 
+#: Top-level keys whose YAML functions are evaluated (the values this tool uses).
+_EVALUATED = frozenset({"auth", "logs", "import", "base_path", "profiles"})
+_HIDDEN = frozenset({"!env", "!exec", "!include", "!include.raw"})
+
+
 class _Builder:
-    def __init__(self, source: YamlSource) -> None:
+    def __init__(self, source: YamlSource, context: Context) -> None:
         self.source = source
+        self.context = context
         self.scalars = yaml.SafeLoader("")  # only its scalar resolution and merge-key flattening are used
         self.building: set[int] = set()
         self.count = 0
@@ -80,13 +110,17 @@ class _Builder:
             self.source.problem(path, "a recursive alias (an anchor that contains itself)")
             return None
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            if node.tag == "!append" and isinstance(node, yaml.SequenceNode):
+                self.source.appends.add(path)
+            elif _custom(node.tag) and path[:1] == ("auth",):
+                self.source.problem(path, f"{node.tag} cannot be given a mapping or a list here")
             self.building.add(id(node))
             try:
                 return self._mapping(node, path) if isinstance(node, yaml.MappingNode) else self._sequence(node, path)
             finally:
                 self.building.discard(id(node))
-        if node.tag == "!env":
-            return self._env(node, path)
+        if _custom(node.tag):
+            return self._function(node, path)
         return self._scalar(node, path)
 
     def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
@@ -101,11 +135,15 @@ class _Builder:
                 self.source.problem(path, f"line {key_node.start_mark.line + 1}: a key must be plain text, "
                                                    "not a mapping or a list")
                 continue
-            key = str(self.build(key_node, path))
+            key = str(self._scalar(key_node, path) if _custom(key_node.tag) else self.build(key_node, path))
             child = (*path, key)
+            if value_node.tag == "!unset":
+                self.source.unset.add(child)
+                result.pop(key, None)
+                continue
+            self.source.lines[child] = (self.source.name, key_node.start_mark.line + 1)
             if key in result:
                 self.source.problem(child, "duplicate key")
-            self.source.lines[child] = key_node.start_mark.line + 1
             result[key] = self.build(value_node, child)
         return result
 
@@ -113,14 +151,11 @@ class _Builder:
         items = []
         for index, item in enumerate(node.value):
             child = (*path, str(index))
-            self.source.lines[child] = item.start_mark.line + 1
+            self.source.lines[child] = (self.source.name, item.start_mark.line + 1)
             items.append(self.build(item, child))
         return items
 
     def _scalar(self, node: yaml.Node, path: YamlPath) -> Any:
-        if node.tag.startswith("!") and not node.tag.startswith("tag:yaml.org,2002:"):
-            self.source.problem(path, f"the YAML function {node.tag} is not supported here")
-            return None
         try:
             value = self.scalars.construct_object(node, deep=True)
             if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:  # 0x…, 0b…, 1:2:3… forms
@@ -133,32 +168,33 @@ class _Builder:
             self.source.problem(path, f"invalid {node.tag.rsplit(':', 1)[-1]} value: {reason}")
             return None
 
-    def _env(self, node: yaml.Node, path: YamlPath) -> Any:
-        self.source.from_env.add(path)
-        parts = str(node.value).split(None, 1) if isinstance(node, yaml.ScalarNode) else []
-        if not parts:
-            self.source.problem(path, "!env needs a variable name")
+    def _function(self, node: yaml.Node, path: YamlPath) -> Any:
+        """An Atmos YAML function: evaluated where this tool uses the value, kept as text elsewhere."""
+        text = str(node.value)
+        if path[:1] and path[0] not in _EVALUATED:
+            return f"{node.tag} {text}".strip()
+        if node.tag in _HIDDEN:
+            self.source.from_env.add(path)
+        if node.tag == "!env" and text.split() and len(text.split()) == 1 \
+                and text.split()[0] not in self.context.environ:
+            self.source.problem(path, f'environment variable {text.split()[0]} (from !env) is not set; it is read '
+                                      'as ""', warning=True)
+        try:
+            return evaluate(node.tag, text, self.context)
+        except FunctionError as exc:
+            if node.tag in STACK_TAGS:
+                self.source.problem(path, f"{exc}: Atmos evaluates it only in stack manifests")
+            else:
+                self.source.problem(path, str(exc))
             return None
-        value = os.environ.get(parts[0])
-        if value is None and len(parts) > 1:
-            value = _unquoted(parts[1])
-        if value is None:  # as in Atmos: an unset variable without a default is an empty string
-            self.source.problem(path, f'environment variable {parts[0]} (from !env) is not set; it is read as ""',
-                                warning=True)
-            value = ""
-        return value.strip()
+
+
+def _custom(tag: str | None) -> bool:
+    return bool(tag) and tag.startswith("!") and tag != "!"  # type: ignore[union-attr]
 
 
 #: libyaml's parser when PyYAML has it (much faster); the pure-Python one otherwise.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _unquoted(text: str) -> str:
-    """A default as Atmos reads it: a quoted one loses its quotes, a doubled quote inside is one quote."""
-    text = text.strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1].replace(text[0] * 2, text[0])
-    return text
 
 
 def _check_shape(text: str, name: str) -> None:
@@ -178,9 +214,10 @@ def _check_shape(text: str, name: str) -> None:
             raise ConfigError(f"{name}:{line}: more than {MAX_NODES} values; an atmos.yaml this large is not read")
 
 
-def read_yaml(path: Path) -> YamlSource:
+def read_yaml(path: Path, context: Context | None = None) -> YamlSource:
     """Parse `path`; syntax errors and hostile input become a ConfigError that names file and line."""
     source = YamlSource(path=path, data=None)
+    context = context or Context(environ=os.environ, cwd=Path.cwd(), include_dir=path.parent)
     name = source.display_name
     try:
         if path.stat().st_size > MAX_BYTES:
@@ -197,7 +234,7 @@ def read_yaml(path: Path) -> YamlSource:
     try:
         _check_shape(text, name)
         node = yaml.compose(text, Loader=_LOADER)
-        source.data = None if node is None else _Builder(source).build(node, ())
+        source.data = None if node is None else _Builder(source, context).build(node, ())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

@@ -43,18 +43,20 @@ class AssumeRoleIdentity:
         region = p.region or (source.region if source else None) or "us-east-1"
         params: dict[str, Any] = {"RoleArn": p.assume_role,
                                   "RoleSessionName": session_name(p.session_name or f"atmos-{self.name}")}
-        if p.duration:
-            params["DurationSeconds"] = p.duration
+        duration = p.duration or (self.config.session.duration if self.config.session else None)
+        if duration:
+            params["DurationSeconds"] = duration
+        sts = client("sts", region, source if isinstance(source, Credentials) else None,
+                     unsigned=not isinstance(source, Credentials), endpoint=self.config.endpoint)
         if isinstance(source, Token) and source.kind == "oidc":
             action, caller = "sts:AssumeRoleWithWebIdentity", "the CI identity token"
-            call = lambda: client("sts", region, unsigned=True).assume_role_with_web_identity(  # noqa: E731
-                WebIdentityToken=source.value, **params)
+            call = lambda: sts.assume_role_with_web_identity(WebIdentityToken=source.value, **params)  # noqa: E731
         elif isinstance(source, Credentials):
             if p.external_id:
                 params["ExternalId"] = p.external_id
             action = "sts:AssumeRole"
             caller = source.principal or f"the previous identity ({source.masked_key})"
-            call = lambda: client("sts", region, source).assume_role(**params)  # noqa: E731
+            call = lambda: sts.assume_role(**params)  # noqa: E731
         else:
             raise AuthError("aws/assume-role needs credentials or an OIDC token from the previous step",
                             identity=self.name)

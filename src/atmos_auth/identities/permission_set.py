@@ -59,7 +59,7 @@ class PermissionSetIdentity:
     def authenticate(self, source: Secret | None) -> Credentials:
         if not isinstance(source, Token) or source.kind != "sso":
             raise AuthError("aws/permission-set needs an SSO token from its provider", identity=self.name)
-        portal = client("sso", source.region or self.region, unsigned=True)
+        portal = client("sso", source.region or self.region, unsigned=True, endpoint=self.config.endpoint)
         account = self._account_id(portal, source.value)
         role = self.config.principal.name
         try:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field, SecretStr
 
 from atmos_auth.aws import client, local_expiry, translate
-from atmos_auth.config.model import IdentityConfig
+from atmos_auth.config.model import IdentityConfig, Resolvable, atmos_only
 from atmos_auth.credentials import Credentials, Secret
 from atmos_auth.errors import AuthError, InteractionRequired
 
@@ -24,6 +24,9 @@ class UserCredentials(Strict):
     secret_access_key: SecretStr | None = None
     region: Region = "us-east-1"
     mfa_arn: str | None = None
+    aws: Resolvable | None = None
+    #: Atmos's browser sign-in for IAM users; accepted, not offered here.
+    webflow_enabled: bool | None = atmos_only()
 
 
 class Config(IdentityConfig):
@@ -68,7 +71,7 @@ class UserIdentity:
             params["TokenCode"] = self._mfa_code(mfa_arn)
         long_lived = Credentials(key_id, secret, region=region)
         try:
-            out = client("sts", region, long_lived).get_session_token(**params)
+            out = client("sts", region, long_lived, endpoint=self.config.endpoint).get_session_token(**params)
         except Exception as exc:
             raise translate(exc, identity=self.name, step=self.name, action="sts:GetSessionToken",
                             remedy="check the MFA code, or the keys (`atmos auth user configure "

@@ -45,7 +45,7 @@ def by_integrations(config: AuthConfig, names: list[str], ui: Interaction | None
         chosen[name] = entry
     by_identity: dict[str, list[str]] = {}
     for name, entry in chosen.items():
-        by_identity.setdefault(entry.via.identity, []).append(name)
+        by_identity.setdefault(entry.via.identity or "", []).append(name)  # `require` refused via.provider
     results: list[Result] = []
     for identity, wanted in by_identity.items():
         def run(creds: Credentials, hosts: set[str] | None, i: str = identity,

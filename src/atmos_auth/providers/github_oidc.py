@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from atmos_auth.config.model import ProviderConfig
-from atmos_auth.config.types import Region, Strict
+from atmos_auth.config.model import AwsSpec, ProviderConfig
+from atmos_auth.config.types import Region
 from atmos_auth.credentials import Secret, Token
 from atmos_auth.errors import AuthError, EndpointError
 from atmos_auth.providers.oidc_token import CiTokenProvider, web_identity_token
@@ -15,7 +15,7 @@ from atmos_auth.providers.oidc_token import CiTokenProvider, web_identity_token
 KIND = "github/oidc"
 
 
-class Spec(Strict):
+class Spec(AwsSpec):
     audience: str = "sts.amazonaws.com"
 
 

@@ -64,7 +64,7 @@ class SsoProvider:
             if (hit := self.cached()) is not None:
                 return hit
             session = self.cache.load()
-            oidc = client("sso-oidc", self.config.region, unsigned=True)
+            oidc = client("sso-oidc", self.config.region, unsigned=True, endpoint=self.config.endpoint)
             token, why = self._refresh(oidc, session)
             if token is None:
                 if not self.ui.device_flow:
@@ -134,7 +134,7 @@ class SsoProvider:
         session = self.cache.load()
         if session.access_token:
             try:
-                client("sso", self.config.region, unsigned=True).logout(accessToken=session.access_token)
+                client("sso", self.config.region, unsigned=True, endpoint=self.config.endpoint).logout(accessToken=session.access_token)
             except Exception:  # already invalid or unreachable: the local copy still goes
                 pass
         return self.cache.delete()

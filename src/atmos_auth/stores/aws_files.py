@@ -30,13 +30,20 @@ def profile_name_problem(name: str) -> str | None:
     return None
 
 
+def profile_of(identity: str) -> str:
+    """The AWS profile of an identity: its name lower-cased, as Atmos writes it (`Dev-Admin` → dev-admin)."""
+    return identity.lower()
+
+
 @dataclass(frozen=True)
 class AwsFiles:
     folder: Path
 
     @classmethod
-    def for_provider(cls, provider: str) -> AwsFiles:
-        return cls(paths.config_dir() / "aws" / paths.safe_component(provider))
+    def for_provider(cls, provider: str, realm: str = "", base: Path | None = None) -> AwsFiles:
+        """`<base>/<realm>/aws/<provider>/`, base being $XDG_CONFIG_HOME/atmos unless the provider's
+        `spec.files.base_path` says otherwise (as in Atmos's cloud/aws/files.go)."""
+        return cls((base or paths.config_dir()) / realm / "aws" / paths.safe_component(provider))
 
     @property
     def credentials(self) -> Path:
@@ -46,7 +53,8 @@ class AwsFiles:
     def config(self) -> Path:
         return self.folder / "config"
 
-    def write(self, profile: str, creds: Credentials, region: str) -> None:
+    def write(self, identity: str, creds: Credentials, region: str) -> None:
+        profile = profile_of(identity)
         lines = [f"aws_access_key_id = {creds.access_key_id}", f"aws_secret_access_key = {creds.secret_access_key}"]
         if creds.session_token:
             lines.append(f"aws_session_token = {creds.session_token}")
@@ -57,6 +65,7 @@ class AwsFiles:
     def remove(self, profile: str) -> list[Path]:
         """Remove the identity's sections; return the files that changed (a file left empty is deleted)."""
         changed = []
+        profile = profile_of(profile)
         for path, section in ((self.credentials, profile), (self.config, f"profile {profile}")):
             if path.exists() and _replace_section(path, section, None, None):
                 changed.append(path)
@@ -64,6 +73,7 @@ class AwsFiles:
 
     def read(self, profile: str) -> Credentials | None:
         """The credentials of `profile` as login wrote them (with the expiry from its comment), or None."""
+        profile = profile_of(profile)
         if profile_name_problem(profile) is not None or not self.credentials.exists():
             return None
         lines = _blocks(_read(self.credentials)).get(profile) or []
@@ -79,6 +89,7 @@ class AwsFiles:
                            values.get("aws_session_token"), expires_at=expires_at)
 
     def has(self, profile: str) -> bool:
+        profile = profile_of(profile)
         return self.credentials.exists() and profile in _blocks(_read(self.credentials))
 
 

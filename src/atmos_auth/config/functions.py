@@ -1,0 +1,218 @@
+"""Atmos's YAML functions for atmos.yaml (cloudposse/atmos pkg/config/process_yaml.go, pkg/function/tag).
+
+Each takes the text after its tag and returns a value, or raises FunctionError with a message that the
+reader locates (`file:line: yaml.path: …`). `!unset` and `!append` act on the merge (config.merge).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import shlex
+import subprocess
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: Evaluated in atmos.yaml, as in Atmos (tag.AtmosConfigYAML).
+CONFIG_TAGS = ("!env", "!exec", "!include", "!include.raw", "!repo-root", "!git.root", "!git.sha", "!git.ref",
+               "!git.branch", "!git.repository", "!git.owner", "!git.name", "!git.host", "!git.url", "!cwd",
+               "!random", "!unset", "!append")
+#: Evaluated by Atmos only in stack manifests: kept as they are outside `auth:`.
+STACK_TAGS = ("!terraform.output", "!terraform.state", "!store", "!store.get", "!template", "!literal",
+              "!aws.account_id", "!aws.caller_identity_arn", "!aws.caller_identity_user_id", "!aws.region",
+              "!aws.organization_id", "!atmos.component", "!include.yaml", "!include.json")
+#: Longest a command of !exec may run.
+EXEC_TIMEOUT = 60.0
+
+
+class FunctionError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Context:
+    environ: Mapping[str, str]
+    cwd: Path
+    #: Where `!include` paths start (the file's folder; for atmos.d/ files, the folder holding atmos.d/).
+    include_dir: Path
+
+
+def evaluate(tag: str, text: str, context: Context) -> Any:
+    handler = _HANDLERS.get(tag)
+    if handler is None:
+        raise FunctionError(f"{tag} is not evaluated in atmos.yaml" if tag in STACK_TAGS
+                            else f"unknown YAML function {tag}")
+    return handler(text.strip(), context)
+
+
+def _env(text: str, context: Context) -> Any:
+    parts = text.split(None, 1)
+    if not parts:
+        raise FunctionError("!env needs a variable name")
+    value = context.environ.get(parts[0])
+    if value is None and len(parts) > 1:
+        value = unquoted(parts[1])
+    return (value or "").strip()
+
+
+def unquoted(text: str) -> str:
+    """A default as Atmos reads it: a quoted one loses its quotes, a doubled quote inside is one quote."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1].replace(text[0] * 2, text[0])
+    return text
+
+
+def _exec(text: str, context: Context) -> Any:
+    """The command's stdout, without trailing line breaks, as JSON when it is JSON (as Atmos does)."""
+    if not text:
+        raise FunctionError("!exec needs a command")
+    try:
+        done = subprocess.run(["/bin/sh", "-c", text], cwd=context.cwd, env=dict(context.environ),
+                              stdin=subprocess.DEVNULL, capture_output=True, timeout=EXEC_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        raise FunctionError(f"!exec: the command ran longer than {EXEC_TIMEOUT:.0f} s") from None
+    except OSError as exc:
+        raise FunctionError(f"!exec: cannot run the command: {exc.strerror}") from None
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise FunctionError(f"!exec: the command exited with {done.returncode}"
+                            + (f": {detail[-1][:200]}" if detail else ""))
+    out = done.stdout.decode("utf-8", "replace").rstrip("\n")
+    try:
+        return json.loads(out)
+    except ValueError:
+        return out
+
+
+def _include(text: str, context: Context, *, raw: bool = False) -> Any:
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        raise FunctionError(f"!include: {exc}") from None
+    if not words:
+        raise FunctionError("!include needs a file")
+    name, query = words[0], text[len(text.split(None, 1)[0]):].strip()
+    if "://" in name or "::" in name:
+        raise FunctionError(f"!include {name}: remote files are not fetched by this tool")
+    path = Path(name).expanduser()
+    candidates = [path] if path.is_absolute() else [context.include_dir / path, context.cwd / path]
+    found = next((p for p in candidates if p.is_file()), None)
+    if found is None:
+        raise FunctionError(f"!include: no file {name} (looked in {context.include_dir})")
+    from atmos_auth.config.yaml_source import MAX_BYTES
+
+    if found.stat().st_size > MAX_BYTES:
+        raise FunctionError(f"!include {name}: larger than {MAX_BYTES // 2**20} MiB")
+    content = found.read_text(encoding="utf-8", errors="replace")
+    value: Any = content
+    if not raw and found.suffix in (".yaml", ".yml", ".json"):
+        import yaml
+
+        try:
+            value = yaml.load(content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+        except yaml.YAMLError as exc:
+            raise FunctionError(f"!include {name}: not valid {found.suffix[1:].upper()}: "
+                                f"{getattr(exc, 'problem', None) or exc}") from None
+    return _query(value, unquoted(query)) if query else value
+
+
+_STEP = re.compile(r'\.([^.\["]+)|\.?\["([^"]*)"\]|\.?\[(\d+)\]')
+
+
+def _query(value: Any, query: str) -> Any:
+    """The part of yq that picks a value (`.a.b`, `.a[0]`, `.["a b"]`); other expressions are refused."""
+    if query.strip() == ".":
+        return value
+    position = 0
+    for step in _STEP.finditer(query):
+        if step.start() != position:
+            break
+        position = step.end()
+        key, quoted, index = step.groups()
+        if index is not None:
+            value = value[int(index)] if isinstance(value, list) and int(index) < len(value) else None
+        else:
+            value = value.get(key if key is not None else quoted) if isinstance(value, dict) else None
+    if position != len(query):
+        raise FunctionError(f"!include: the yq expression {query!r} is not evaluated here "
+                            "(paths such as .a.b[0] are)")
+    return value
+
+
+def _git_root(text: str, context: Context) -> Any:
+    from atmos_auth.config.discover import git_root
+
+    root = git_root(context.cwd)
+    if root is None:
+        if text:
+            return text
+        raise FunctionError("not in a git repository (give a default: !repo-root /path)")
+    return str(root)
+
+
+def _git(command: list[str]) -> Callable[[str, Context], Any]:
+    def run(text: str, context: Context) -> Any:
+        try:
+            done = subprocess.run(["git", *command], cwd=context.cwd, capture_output=True, timeout=10, check=False,
+                                  stdin=subprocess.DEVNULL)
+            out = done.stdout.decode().strip() if done.returncode == 0 else ""
+        except (OSError, subprocess.TimeoutExpired):
+            out = ""
+        if out:
+            return out
+        if text:
+            return text
+        raise FunctionError(f"cannot read `git {' '.join(command)}` here (give a default after the tag)")
+    return run
+
+
+def _remote(part: str) -> Callable[[str, Context], Any]:
+    def run(text: str, context: Context) -> Any:
+        try:
+            url = _git(["remote", "get-url", "origin"])("", context)
+        except FunctionError:
+            url = ""
+        host, _, path = url.removeprefix("git@").partition(":") if url.startswith("git@") else \
+            url.split("://", 1)[-1].partition("/")
+        path = path.removesuffix(".git").strip("/")
+        owner, _, name = path.rpartition("/")
+        value = {"url": url, "host": host.rsplit("@", 1)[-1], "owner": owner, "name": name,
+                 "repository": path}[part]
+        if not value and not text:
+            raise FunctionError(f"cannot tell the repository's {part} from its origin remote")
+        return value or text
+    return run
+
+
+def _cwd(text: str, context: Context) -> Any:
+    return str(context.cwd / text) if text else str(context.cwd)
+
+
+def _random(text: str, context: Context) -> Any:
+    words = [unquoted(w) for w in text.split()]
+    if len(words) > 2:
+        raise FunctionError("!random takes 0, 1 or 2 numbers")
+    try:
+        low, high = (0, 65535) if not words else (0, int(words[0])) if len(words) == 1 else map(int, words)
+    except ValueError:
+        raise FunctionError(f"!random: must be integers, got {text!r}") from None
+    if low >= high:
+        raise FunctionError(f"!random: min value ({low}) must be less than max value ({high})")
+    return low + secrets.randbelow(high - low + 1)
+
+
+_HANDLERS: dict[str, Callable[[str, Context], Any]] = {
+    "!env": _env, "!exec": _exec, "!include": _include,
+    "!include.raw": lambda text, context: _include(text, context, raw=True),
+    "!repo-root": _git_root, "!git.root": _git_root, "!git.sha": _git(["rev-parse", "HEAD"]),
+    "!git.ref": _git(["rev-parse", "HEAD"]), "!git.branch": _git(["rev-parse", "--abbrev-ref", "HEAD"]),
+    "!git.url": _remote("url"), "!git.host": _remote("host"), "!git.owner": _remote("owner"),
+    "!git.name": _remote("name"), "!git.repository": _remote("repository"),
+    "!cwd": _cwd, "!random": _random,
+}
+
+__all__ = ["CONFIG_TAGS", "STACK_TAGS", "Context", "FunctionError", "evaluate", "unquoted"]

@@ -1,0 +1,57 @@
+"""The auth realm: which credential namespace a configuration writes to (cloudposse/atmos
+pkg/config/auth_realm.go, pkg/auth/realm). $ATMOS_AUTH_REALM, else `auth.realm`, else the first 16 hex
+digits of the SHA-256 of the folder holding atmos.yaml, so two projects never share AWS files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from atmos_auth.errors import UsageError
+
+_VALID = re.compile(r"[a-z0-9_-]+", re.ASCII)
+MAX_LENGTH = 64
+
+
+def problem(value: str) -> str | None:
+    """Why `value` cannot be a realm (Atmos's rules and wording), or None."""
+    if not value:
+        return "realm cannot be empty"
+    if len(value) > MAX_LENGTH:
+        return f"realm exceeds maximum length of {MAX_LENGTH} characters: got {len(value)}"
+    if "/" in value or "\\" in value or ".." in value:
+        return "realm cannot contain path traversal characters (/, \\, ..)"
+    if not _VALID.fullmatch(value):
+        bad = sorted({c for c in value if not _VALID.fullmatch(c)})
+        return (f"realm contains invalid characters: {bad} (only lowercase letters, numbers, hyphens, and "
+                "underscores are allowed)")
+    if value[0] in "-_":
+        return "realm cannot start with hyphen or underscore"
+    if value[-1] in "-_":
+        return "realm cannot end with hyphen or underscore"
+    if re.search(r"[-_]{2}", value):
+        return "realm cannot contain consecutive hyphens or underscores"
+    return None
+
+
+def realm(configured: str | None, folders: Sequence[Path], environ: Mapping[str, str]) -> str:
+    """The realm in effect. `configured` (auth.realm) was checked by validation."""
+    if (from_env := environ.get("ATMOS_AUTH_REALM")) is not None and from_env != "":
+        if (why := problem(from_env)) is not None:
+            raise UsageError(f"invalid realm value: ATMOS_AUTH_REALM environment variable: {why}")
+        return from_env
+    if configured:
+        return configured
+    if not folders:
+        return "default"
+    # Atmos hashes its CliConfigPath: the folder of atmos.yaml, absolute (symlinks kept), lower-cased;
+    # several folders (--config a --config b) are joined with ";".
+    text = folders[0].as_posix() if len(folders) == 1 else "".join(f"{f.as_posix()};" for f in folders)
+    return hashlib.sha256(text.lower().encode()).hexdigest()[:16]
+
+
+def config_folder(path: Path) -> Path:
+    return Path(os.path.normpath(os.path.abspath(path.parent)))
