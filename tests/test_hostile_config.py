@@ -3,6 +3,7 @@ traceback: every hostile file is a located error with exit 1, in bounded time an
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -175,3 +176,56 @@ def test_issue_8_fuzzed_configs_load_or_fail_located(tmp_path_factory, value, ta
             assert "atmos.yaml" in error.message
             continue
         describe(config)  # what `auth list` prints must not fail either
+
+
+# --- hypothesis (issue 9): random YAML with every tag, anchors and imports, through the whole loader ---
+
+_FUNCTION_TAGS = ["!env", "!include", "!include.raw", "!repo-root", "!git.root", "!git.sha", "!cwd", "!random",
+                  "!unset", "!append", "!terraform.state", "!store", "!template", "!literal", "!nope", "!!str",
+                  "!!int", "!!map", "!!binary", "!"]
+_WORDS = st.sampled_from(["kind", "via", "identities", "providers", "integrations", "auth", "import", "x",
+                          "aws/permission-set", "aws/iam-identity-center", "other.yaml", "*.yaml", "..", "",
+                          "9 1", "1 9", ".a.b[0]", "HOME", "UNSET_VAR 'dflt'"])
+
+
+def _flow(depth: int) -> st.SearchStrategy[str]:
+    scalar = st.one_of(_WORDS.map(json.dumps), st.text(max_size=20).map(json.dumps),
+                       st.tuples(st.sampled_from(_FUNCTION_TAGS), _WORDS).map(lambda t: f"{t[0]} {json.dumps(t[1])}"),
+                       st.sampled_from(["null", "true", "1e999", "0x1F", "&a 1", "*a", "~", "'q''q'"]))
+    if depth == 0:
+        return scalar
+    inner = _flow(depth - 1)
+    return st.one_of(
+        scalar,
+        st.lists(inner, max_size=4).map(lambda items: "[" + ", ".join(items) + "]"),
+        st.lists(st.tuples(st.one_of(_WORDS.map(json.dumps), st.sampled_from(["<<", "? [a]", "&k key"])), inner),
+                 max_size=4).map(lambda pairs: "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"),
+        st.tuples(st.sampled_from(["!append", "!unset", "!nope", "&a", "!include"]), inner).map(" ".join),
+    )
+
+
+@settings(max_examples=int(120 * float(os.environ.get("RELIABILITY_SCALE", "1"))), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(main=_flow(4), other=_flow(3), nest=st.integers(min_value=0, max_value=150),
+       size=st.sampled_from([0, 10, 200_000]))
+def test_issue_9_any_yaml_through_the_whole_loader_fails_located(tmp_path_factory, main, other, nest, size) -> None:
+    """Any text, tags, anchors, imports and profiles: a configuration or a located error, in bounded time."""
+    import time
+
+    from atmos_auth.config.load import load_auth_config
+    from atmos_auth.errors import AtmosAuthError
+    from atmos_auth.listing import describe
+
+    folder = tmp_path_factory.mktemp("fuzz9")
+    deep = "[" * nest + "1" + "]" * nest
+    (folder / "other.yaml").write_text(f"auth: {other}\nimport: [atmos.yaml, other.yaml]\nx: {'y' * size}\n")
+    (folder / "profiles" / "p").mkdir(parents=True)
+    (folder / "profiles" / "p" / "a.yaml").write_text(f"auth: {other}\n")
+    (folder / "atmos.yaml").write_text(f"auth: {main}\nimport: [other.yaml, 'prof*/**/*.yaml', {main}]\n"
+                                       f"deep: {deep}\nprofiles: {{default: p}}\n")
+    started = time.monotonic()
+    try:
+        describe(load_auth_config(str(folder / "atmos.yaml"), {"HOME": str(folder)}))
+    except AtmosAuthError as error:
+        assert error.message and ".yaml" in error.message or "profile" in error.message, error.message
+    assert time.monotonic() - started < 10

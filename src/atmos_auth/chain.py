@@ -21,7 +21,7 @@ def choose_identity(config: AuthConfig, explicit: str | None, environ: Mapping[s
     defaults = [n for n, i in config.identities.items() if i.default]
     listed = ", ".join(config.identities) or "none are defined"
     if len(defaults) == 1:
-        return defaults[0]
+        return known_identity(config, defaults[0])
     if not defaults:
         raise UsageError(
             f"no identity given and none is marked `default: true` (identities: {listed})",

@@ -107,7 +107,7 @@ def cli(ctx: click.Context, config_files: tuple[str, ...], config_dirs: tuple[st
 
 def _split(values: tuple[str, ...]) -> list[str]:
     """Repeated and comma-separated values, as Atmos's string-slice flags take them."""
-    return [v for item in values for v in item.split(",") if v]
+    return [v for item in values for v in (item.split(",") if item else [""]) if v or not item]
 
 
 @cli.group(cls=_Group)

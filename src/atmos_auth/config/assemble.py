@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from atmos_auth.config.discover import Found, git_root
+from atmos_auth.config.discover import Found, git_root, nothing_found
 from atmos_auth.config.merge import merge_into
 from atmos_auth.config.yaml_source import Context, YamlSource, read_yaml
 from atmos_auth.errors import ConfigError, UsageError
@@ -44,6 +44,15 @@ class Request:
 
 
 def assemble(found: list[Found], request: Request) -> YamlSource:
+    if not found:  # no atmos.yaml anywhere: the git root's atmos.d/ alone, as Atmos reads it
+        root = git_root(request.cwd)
+        parts = _folder_files(root, request) if root is not None else []
+        if not parts:
+            raise nothing_found(request.environ)
+        merged = _empty(parts[-1].path)
+        for part in parts:
+            merge_into(merged, part)
+        return merged
     merged = _empty(found[-1].path)
     for item in found:
         merge_into(merged, read_full(item.path, request) if item.full else
@@ -54,10 +63,11 @@ def assemble(found: list[Found], request: Request) -> YamlSource:
 
 
 def read_full(path: Path, request: Request) -> YamlSource:
-    """`path` with its atmos.d/, .atmos.d/ and imports, merged in Atmos's order (the file wins)."""
+    """`path` with its atmos.d/, .atmos.d/ and imports, merged in Atmos's order (the file wins). The git
+    root's atmos.d/ is that of the repository Atmos runs in (the current folder's)."""
     folder = path.parent
     parts: list[YamlSource] = []
-    root = git_root(folder)
+    root = git_root(request.cwd)
     if root is not None and _key(root) != _key(folder):
         parts += _folder_files(root, request)
     parts += _folder_files(folder, request)
@@ -96,7 +106,11 @@ def _imports(source: YamlSource, base: Path, request: Request, depth: int, chain
             source.problem(at, f'remote import "{entry}" is not fetched by this tool; what it defines is missing '
                                "(copy the file beside atmos.yaml and import that)")
             continue
-        paths = _resolve(base, entry)
+        try:
+            paths = _resolve(base, entry)
+        except OSError as exc:
+            source.problem(at, f'import "{entry[:100]}": {exc.strerror}')
+            continue
         if not paths:
             source.problem(at, f'import "{entry}": no file matches in {base}', warning=True)
         if depth > MAX_IMPORT_DEPTH and paths:
@@ -104,7 +118,8 @@ def _imports(source: YamlSource, base: Path, request: Request, depth: int, chain
             continue
         for path in paths:
             if _key(path) in chain:
-                source.problem(at, f'import "{entry}": {path} imports itself (a cycle); read once', warning=True)
+                source.problem(at, f'import "{entry}": {path} is already being imported (a cycle); not read again',
+                               warning=True)
                 continue
             try:
                 child = read_yaml(path, _context(path, request))
@@ -138,7 +153,11 @@ def _yaml_files(folder: Path) -> list[Path]:
 
 
 def _sorted(paths: list[Path]) -> list[Path]:
-    return sorted(paths, key=lambda p: (len(p.parts), str(p)))
+    """Shallower first, then by path; a file reached twice (through a symlinked folder) once."""
+    unique: dict[Path, Path] = {}
+    for path in sorted(paths, key=lambda p: (len(p.parts), str(p))):
+        unique.setdefault(_key(path), path)
+    return list(unique.values())
 
 
 def _base_path(source: YamlSource, folder: Path, root: Path | None, request: Request) -> Path:

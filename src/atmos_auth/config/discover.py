@@ -8,6 +8,7 @@ With --config/--config-path, only those, in order (files first, then folders, as
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,9 +47,21 @@ def _has_local_config(folder: Path) -> bool:
     return any((folder / m).exists() for m in _LOCAL_MARKERS)
 
 
+def logical_cwd(environ: Mapping[str, str]) -> Path:
+    """The current folder as the shell spells it ($PWD, symlinks kept), as Go's os.Getwd returns it: paths
+    found from it, and the realm hashed from them, are then the ones Atmos computes."""
+    pwd = environ.get("PWD")
+    try:
+        if pwd and os.path.isabs(pwd) and os.path.samefile(pwd, "."):
+            return Path(pwd)
+    except OSError:
+        pass
+    return Path.cwd()
+
+
 def discover(environ: Mapping[str, str], cwd: Path | None = None) -> list[Found]:
     """Every file Atmos's discovery merges, lowest precedence first."""
-    cwd = cwd or Path.cwd()
+    cwd = cwd or logical_cwd(environ)
     home = Path(environ.get("HOME") or Path.home())
     found: list[Found] = []
     if (system := config_in(SYSTEM_DIR, dotted=False)) is not None:
@@ -83,6 +96,8 @@ def named(files: list[str], folders: list[str]) -> list[Found]:
     """--config files, then --config-path folders, as Atmos merges them."""
     found = []
     for file in files:
+        if not file.strip():
+            raise UsageError("--config: an empty file name (an unset variable?)")
         path = Path(file).expanduser()
         if not path.exists():
             raise UsageError(f"--config {file}: no such file")
@@ -90,6 +105,8 @@ def named(files: list[str], folders: list[str]) -> list[Found]:
             raise UsageError(f"--config {file}: not a file (use --config-path for a folder)")
         found.append(Found(path, "--config"))
     for folder in folders:
+        if not folder.strip():
+            raise UsageError("--config-path: an empty folder name (an unset variable?)")
         path = Path(folder).expanduser()
         if not path.is_dir():
             raise UsageError(f"--config-path {folder}: " + ("not a folder" if path.exists() else "no such folder"))

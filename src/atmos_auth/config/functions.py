@@ -7,10 +7,13 @@ reader locates (`file:line: yaml.path: …`). `!unset` and `!append` act on the 
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 import shlex
+import signal
 import subprocess
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +27,9 @@ CONFIG_TAGS = ("!env", "!exec", "!include", "!include.raw", "!repo-root", "!git.
 STACK_TAGS = ("!terraform.output", "!terraform.state", "!store", "!store.get", "!template", "!literal",
               "!aws.account_id", "!aws.caller_identity_arn", "!aws.caller_identity_user_id", "!aws.region",
               "!aws.organization_id", "!atmos.component", "!include.yaml", "!include.json")
-#: Longest a command of !exec may run.
+#: Longest a command of !exec may run, and the most it may print.
 EXEC_TIMEOUT = 60.0
+MAX_OUTPUT = 16 * 2**20
 
 
 class FunctionError(Exception):
@@ -67,25 +71,35 @@ def unquoted(text: str) -> str:
 
 
 def _exec(text: str, context: Context) -> Any:
-    """The command's stdout, without trailing line breaks, as JSON when it is JSON (as Atmos does)."""
+    """The command's stdout, without trailing line breaks, as JSON when it is JSON (as Atmos does). Output
+    goes to files, so a command that leaves a child running in the background does not hold us."""
     if not text:
         raise FunctionError("!exec needs a command")
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        try:
+            proc = subprocess.Popen(["/bin/sh", "-c", text], cwd=context.cwd, env=dict(context.environ),
+                                    stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
+        except OSError as exc:
+            raise FunctionError(f"!exec: cannot run the command: {exc.strerror}") from None
+        try:
+            code = proc.wait(timeout=EXEC_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise FunctionError(f"!exec: the command ran longer than {EXEC_TIMEOUT:.0f} s; stopped") from None
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(MAX_OUTPUT + 1), err.read(64 * 1024)
+    if code != 0:
+        detail = stderr.decode("utf-8", "replace").strip().splitlines()
+        raise FunctionError(f"!exec: the command exited with {code}" + (f": {detail[-1][:200]}" if detail else ""))
+    if len(stdout) > MAX_OUTPUT:
+        raise FunctionError(f"!exec: the command wrote more than {MAX_OUTPUT // 2**20} MiB")
+    result = stdout.decode("utf-8", "replace").rstrip("\n")
     try:
-        done = subprocess.run(["/bin/sh", "-c", text], cwd=context.cwd, env=dict(context.environ),
-                              stdin=subprocess.DEVNULL, capture_output=True, timeout=EXEC_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired:
-        raise FunctionError(f"!exec: the command ran longer than {EXEC_TIMEOUT:.0f} s") from None
-    except OSError as exc:
-        raise FunctionError(f"!exec: cannot run the command: {exc.strerror}") from None
-    if done.returncode != 0:
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise FunctionError(f"!exec: the command exited with {done.returncode}"
-                            + (f": {detail[-1][:200]}" if detail else ""))
-    out = done.stdout.decode("utf-8", "replace").rstrip("\n")
-    try:
-        return json.loads(out)
+        return json.loads(result)
     except ValueError:
-        return out
+        return result
 
 
 def _include(text: str, context: Context, *, raw: bool = False) -> Any:
@@ -98,16 +112,19 @@ def _include(text: str, context: Context, *, raw: bool = False) -> Any:
     name, query = words[0], text[len(text.split(None, 1)[0]):].strip()
     if "://" in name or "::" in name:
         raise FunctionError(f"!include {name}: remote files are not fetched by this tool")
-    path = Path(name).expanduser()
-    candidates = [path] if path.is_absolute() else [context.include_dir / path, context.cwd / path]
-    found = next((p for p in candidates if p.is_file()), None)
-    if found is None:
-        raise FunctionError(f"!include: no file {name} (looked in {context.include_dir})")
     from atmos_auth.config.yaml_source import MAX_BYTES
 
-    if found.stat().st_size > MAX_BYTES:
-        raise FunctionError(f"!include {name}: larger than {MAX_BYTES // 2**20} MiB")
-    content = found.read_text(encoding="utf-8", errors="replace")
+    path = Path(name).expanduser()
+    candidates = [path] if path.is_absolute() else [context.include_dir / path, context.cwd / path]
+    try:
+        found = next((p for p in candidates if p.is_file()), None)
+        if found is None:
+            raise FunctionError(f"!include: no file {name} (looked in {context.include_dir})")
+        if found.stat().st_size > MAX_BYTES:
+            raise FunctionError(f"!include {name}: larger than {MAX_BYTES // 2**20} MiB")
+        content = found.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise FunctionError(f"!include {name[:100]}: {exc.strerror}") from None
     value: Any = content
     if not raw and found.suffix in (".yaml", ".yml", ".json"):
         import yaml
@@ -120,7 +137,7 @@ def _include(text: str, context: Context, *, raw: bool = False) -> Any:
     return _query(value, unquoted(query)) if query else value
 
 
-_STEP = re.compile(r'\.([^.\["]+)|\.?\["([^"]*)"\]|\.?\[(\d+)\]')
+_STEP = re.compile(r'\.([\w-]+)|\.?\["([^"]*)"\]|\.?\[(\d+)\]')
 
 
 def _query(value: Any, query: str) -> Any:

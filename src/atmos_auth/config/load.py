@@ -12,7 +12,7 @@ from typing import Any
 
 from atmos_auth.config import atmos_kinds
 from atmos_auth.config.assemble import Request, assemble
-from atmos_auth.config.discover import discover, named, nothing_found
+from atmos_auth.config.discover import discover, logical_cwd, named
 from atmos_auth.config.model import AuthConfig, AuthSection
 from atmos_auth.config.problems import SECTIONS, Problems, did_you_mean, shown
 from atmos_auth.config.realm import config_folder, realm
@@ -30,11 +30,10 @@ def load_auth_config(explicit: str | Sequence[str] | None = None, environ: Mappi
     every file its discovery finds, merged with their atmos.d/, imports and profiles (config.assemble)."""
     environ = os.environ if environ is None else environ
     files = [explicit] if isinstance(explicit, str) else list(explicit or ())
-    found = named(files, list(folders)) if files or folders else discover(environ)
-    if not found:
-        raise nothing_found(environ)
-    config = validate_source(assemble(found, Request(environ, profiles, base_path)))
-    homes = [config_folder(f.path) for f in (found if files or folders else found[-1:])]
+    cwd = logical_cwd(environ)
+    found = named(files, list(folders)) if files or folders else discover(environ, cwd)
+    config = validate_source(assemble(found, Request(environ, profiles, base_path, cwd=cwd)))
+    homes = [config_folder(f.path, cwd) for f in (found if files or folders else found[-1:])]
     return replace(config, realm=realm(config.settings.realm, homes, environ))
 
 
@@ -73,13 +72,15 @@ def validate_source(source: YamlSource) -> AuthConfig:
             noun = "identity" if section == "identities" else section[:-1]
             problems.add(("auth", section), f"must be a mapping of name to {noun}")
             continue
+        if section == "identities":
+            entries = _fold_case(problems, entries)
         for name, entry in entries.items():
             path = ("auth", section, name)
             if (problem := _name_problem(section, name)) is not None:
                 problems.add(path, problem)
                 continue
-            if isinstance(entry, dict) and isinstance(entry.get("kind"), str):
-                kinds[(section, name)] = entry["kind"]
+            kind = entry.get("kind") if isinstance(entry, dict) else None
+            kinds[(section, name)] = kind if isinstance(kind, str) else "no kind"  # listed even when broken
             model = _kind_model(problems, path, entry, registry, section)
             if model is not None and (value := problems.model(model, entry, path)) is not None:
                 typed[section][name] = value
@@ -105,6 +106,17 @@ def check(config: AuthConfig, *, strict: bool = False) -> list[str]:
     if errors or (strict and warnings):
         raise ConfigInvalid(errors + warnings if strict else errors)
     return warnings
+
+
+def _fold_case(problems: Problems, entries: dict[str, Any]) -> dict[str, Any]:
+    """Identity names match in any case, as in Atmos: of `Dev-Admin` and `dev-admin` the last one is kept
+    (the two would share one AWS profile)."""
+    last = {name.lower(): name for name in entries}
+    for name in entries:
+        if last[name.lower()] != name:
+            problems.add(("auth", "identities", name), f'the same identity as "{last[name.lower()]}" (names match '
+                         "in any case, as in Atmos); the later definition is used", warning=True, blocks=False)
+    return {name: entry for name, entry in entries.items() if last[name.lower()] == name}
 
 
 def _links(auth: dict[str, Any]) -> dict[tuple[str, str], tuple[str, str]]:

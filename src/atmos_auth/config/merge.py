@@ -18,6 +18,7 @@ def merge_into(base: YamlSource, top: YamlSource) -> None:
     """Merge `top` over `base`, in place."""
     base.files += [f for f in top.files if f not in base.files]
     base.problems += top.problems
+    base.failed |= top.failed
     for path in sorted(top.unset, key=len):
         _unset(base, path)
     base.unset |= top.unset

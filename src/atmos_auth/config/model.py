@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -97,10 +98,18 @@ def _env_list(value: Any) -> Any:
             raise ValueError("each entry needs `key` (a variable name) and `value`")
         if set(item) - {"key", "value"}:
             raise ValueError(f"unknown field in an env entry: {', '.join(sorted(set(item) - {'key', 'value'}))}")
+        if not _ENV_NAME.fullmatch(item["key"]):
+            raise ValueError(f"{item['key']!r} is not a variable name (letters, digits and _, not starting with a "
+                             "digit); `auth env` output is run by shells")
         raw = item.get("value")
+        if isinstance(raw, dict | list):
+            raise ValueError(f"the value of {item['key']} must be text, not a mapping or a list")
         text = "" if raw is None else str(raw).lower() if isinstance(raw, bool) else str(raw)
         pairs.append((item["key"], text))
     return tuple(pairs)
+
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
 
 
 EnvList = Annotated[tuple[tuple[str, str], ...], BeforeValidator(_env_list)]
@@ -175,10 +184,19 @@ class AuthConsole(Strict):
     isolated: bool | None = None
 
 
+def _realm(value: Any) -> Any:
+    """As viper reads it: a number or a boolean is its text; empty (or an unset `!env`) is no realm."""
+    if isinstance(value, bool):
+        value = str(value).lower()
+    elif isinstance(value, int | float):
+        value = str(value)
+    return value or None
+
+
 class AuthSection(Strict):
     """The top level of `auth:` minus the three maps, which are validated per kind."""
 
-    realm: str | None = None
+    realm: Annotated[str | None, BeforeValidator(_realm)] = None
     keyring: KeyringConfig = Field(default_factory=KeyringConfig)
     logs: LogsConfig | None = None
     console: AuthConsole | None = atmos_only()

@@ -79,7 +79,10 @@ class Problems:
         for error in errors:
             loc = tuple(str(p) for p in error["loc"])
             full = (*path, *loc)
-            if full in self.source.from_env or _SECRET_WORDS.search(loc[-1] if loc else ""):
+            if any(full[:end] in self.source.failed for end in range(len(path), len(full) + 1)):
+                continue  # its YAML function failed, and said so
+            if error.get("input") is not None and (full in self.source.from_env or
+                                                   _SECRET_WORDS.search(loc[-1] if loc else "")):
                 error["input"] = "<hidden>"
                 error.get("ctx", {}).pop("error", None)
             extra = error["type"] == "extra_forbidden"

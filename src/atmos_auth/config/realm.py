@@ -26,7 +26,7 @@ def problem(value: str) -> str | None:
         return "realm cannot contain path traversal characters (/, \\, ..)"
     if not _VALID.fullmatch(value):
         bad = sorted({c for c in value if not _VALID.fullmatch(c)})
-        return (f"realm contains invalid characters: {bad} (only lowercase letters, numbers, hyphens, and "
+        return (f"realm contains invalid characters: [{' '.join(bad)}] (only lowercase letters, numbers, hyphens, and "
                 "underscores are allowed)")
     if value[0] in "-_":
         return "realm cannot start with hyphen or underscore"
@@ -53,5 +53,7 @@ def realm(configured: str | None, folders: Sequence[Path], environ: Mapping[str,
     return hashlib.sha256(text.lower().encode()).hexdigest()[:16]
 
 
-def config_folder(path: Path) -> Path:
-    return Path(os.path.normpath(os.path.abspath(path.parent)))
+def config_folder(path: Path, cwd: Path | None = None) -> Path:
+    """The folder of a configuration file, absolute (from `cwd`, as the shell spells it) and cleaned."""
+    folder = path.parent if path.is_absolute() else (cwd or Path.cwd()) / path.parent
+    return Path(os.path.normpath(folder))

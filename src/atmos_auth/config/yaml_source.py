@@ -53,6 +53,8 @@ class YamlSource:
     #: Keys written `!unset` (removed from what earlier files set) and lists written `!append`.
     unset: set[YamlPath] = field(default_factory=set)
     appends: set[YamlPath] = field(default_factory=set)
+    #: Values whose function failed (reported once, not again by the field's own check).
+    failed: set[YamlPath] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.name = display_name(self.path)
@@ -100,6 +102,8 @@ class _Builder:
         self.scalars = yaml.SafeLoader("")  # only its scalar resolution and merge-key flattening are used
         self.building: set[int] = set()
         self.count = 0
+        #: Function results by node, for aliases: (succeeded, value).
+        self.evaluated: dict[int, tuple[bool, Any]] = {}
 
     def build(self, node: yaml.Node, path: YamlPath) -> Any:
         self.count += 1
@@ -169,12 +173,25 @@ class _Builder:
             return None
 
     def _function(self, node: yaml.Node, path: YamlPath) -> Any:
-        """An Atmos YAML function: evaluated where this tool uses the value, kept as text elsewhere."""
+        """An Atmos YAML function: evaluated where this tool uses the value, kept as text elsewhere. A node
+        reached again through an alias is not evaluated again (no `!exec` rerun, no `!include` copied)."""
         text = str(node.value)
         if path[:1] and path[0] not in _EVALUATED:
             return f"{node.tag} {text}".strip()
         if node.tag in _HIDDEN:
             self.source.from_env.add(path)
+        if node.tag == "!unset":  # in a list, or at the top: nothing (a mapping's key is removed instead)
+            return None
+        if id(node) in self.evaluated:
+            ok, value = self.evaluated[id(node)]
+            if not ok:
+                self.source.failed.add(path)
+            return value
+        value = self._evaluate(node, path, text)
+        self.evaluated[id(node)] = (path not in self.source.failed, value)
+        return value
+
+    def _evaluate(self, node: yaml.Node, path: YamlPath, text: str) -> Any:
         if node.tag == "!env" and text.split() and len(text.split()) == 1 \
                 and text.split()[0] not in self.context.environ:
             self.source.problem(path, f'environment variable {text.split()[0]} (from !env) is not set; it is read '
@@ -182,6 +199,7 @@ class _Builder:
         try:
             return evaluate(node.tag, text, self.context)
         except FunctionError as exc:
+            self.source.failed.add(path)
             if node.tag in STACK_TAGS:
                 self.source.problem(path, f"{exc}: Atmos evaluates it only in stack manifests")
             else:
