@@ -3,10 +3,14 @@
 Commands: `atmos --help`, `atmos auth validate` on the spec's largest example, and a cached
 `atmos auth login` (no AWS call; integrations' tokens still valid). Also reports whether boto3 is
 imported, which commands that do not call AWS must avoid.
+
+BASELINE=<folder of an older checkout's src> adds `atmos auth validate` run from that source, in the same
+interleaved runs, to compare two versions (e.g. `git worktree add /tmp/old <commit>`, BASELINE=/tmp/old/src).
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -40,13 +44,19 @@ def main() -> None:
                 "atmos auth login dev-admin (cached)": [sys.executable, "-m", "atmos_auth", "auth", "login",
                                                         "dev-admin"],
             }
+            envs = {name: env for name in cases}
+            if baseline := os.environ.get("BASELINE"):
+                name = f"atmos auth validate (all.yaml), {baseline}"
+                cases[name] = cases["atmos auth validate (all.yaml)"]
+                envs[name] = {**env, "PYTHONPATH": baseline}
             times: dict[str, list[float]] = {name: [] for name in cases}
             emulator.world.log.clear()
             for _ in range(RUNS):  # interleaved, so load on the machine hits every case alike
                 for name, argv in cases.items():
-                    times[name].append(timed(argv, env, work))
+                    times[name].append(timed(argv, envs[name], work))
             calls = len(emulator.world.log)
-            boto = {name: imports_boto3(env, work, *argv[3:]) for name, argv in cases.items() if name != "python3 -c pass"}
+            boto = {name: imports_boto3(envs[name], work, *argv[3:]) for name, argv in cases.items()
+                    if name != "python3 -c pass"}
     finally:
         emulator.stop()
     base = median(times["python3 -c pass"])

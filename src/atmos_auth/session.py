@@ -55,8 +55,8 @@ def private_folders(config: AuthConfig) -> list[Path]:
 def aws_files(config: AuthConfig, identity: str | None) -> AwsFiles:
     """The AWS files of `identity` (of its root provider), in the configuration's realm."""
     provider = root_provider(config, identity) if identity else "-"
-    spec = getattr(config.providers.get(provider), "spec", None)
-    base = getattr(getattr(spec, "files", None), "base_path", None)
+    entry = config.providers.get(provider)
+    base = entry.files_base_path if entry is not None else None
     return AwsFiles.for_provider(provider, config.realm, Path(base).expanduser() if base else None)
 
 

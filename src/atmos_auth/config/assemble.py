@@ -9,7 +9,6 @@ the files that could be read.
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -136,6 +135,8 @@ def _resolve(base: Path, entry: str) -> list[Path]:
     target = Path(entry).expanduser()
     target = target if target.is_absolute() else base / target
     if _GLOB.search(entry):
+        import glob
+
         return _sorted([Path(p) for p in glob.glob(str(target), recursive=True)
                         if p.endswith((".yaml", ".yml")) and os.path.isfile(p)])
     if target.is_dir():

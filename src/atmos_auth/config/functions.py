@@ -9,15 +9,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
-import shlex
-import signal
 import subprocess
-import tempfile
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from atmos_auth.config.yaml_source import Context
 
 #: Evaluated in atmos.yaml, as in Atmos (tag.AtmosConfigYAML).
 CONFIG_TAGS = ("!env", "!exec", "!include", "!include.raw", "!repo-root", "!git.root", "!git.sha", "!git.ref",
@@ -34,14 +31,6 @@ MAX_OUTPUT = 16 * 2**20
 
 class FunctionError(Exception):
     pass
-
-
-@dataclass(frozen=True)
-class Context:
-    environ: Mapping[str, str]
-    cwd: Path
-    #: Where `!include` paths start (the file's folder; for atmos.d/ files, the folder holding atmos.d/).
-    include_dir: Path
 
 
 def evaluate(tag: str, text: str, context: Context) -> Any:
@@ -73,6 +62,9 @@ def unquoted(text: str) -> str:
 def _exec(text: str, context: Context) -> Any:
     """The command's stdout, without trailing line breaks, as JSON when it is JSON (as Atmos does). Output
     goes to files, so a command that leaves a child running in the background does not hold us."""
+    import signal
+    import tempfile
+
     if not text:
         raise FunctionError("!exec needs a command")
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -103,6 +95,8 @@ def _exec(text: str, context: Context) -> Any:
 
 
 def _include(text: str, context: Context, *, raw: bool = False) -> Any:
+    import shlex
+
     try:
         words = shlex.split(text)
     except ValueError as exc:
@@ -210,6 +204,8 @@ def _cwd(text: str, context: Context) -> Any:
 
 
 def _random(text: str, context: Context) -> Any:
+    import secrets
+
     words = [unquoted(w) for w in text.split()]
     if len(words) > 2:
         raise FunctionError("!random takes 0, 1 or 2 numbers")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 
 from atmos_auth.config.types import Session, Strict
 from atmos_auth.logs import LogSettings
@@ -18,45 +18,21 @@ def atmos_only(default: Any = None) -> Any:
     return Field(default=default, json_schema_extra={"atmos_only": True})
 
 
-class FilesSpec(Strict):
-    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
-
-    base_path: str | None = None
-
-
-class Resolver(Strict):
-    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
-
-    url: str | None = None
-
-
-class Resolvable(Strict):
-    """`credentials.aws` / `spec.aws`: Atmos's legacy place for an endpoint (`resolver.url`)."""
-
-    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
-
-    resolver: Resolver | None = None
-
-
-class AwsSpec(Strict):
-    """The `spec:` map Atmos gives every provider and identity; the keys this tool reads are typed."""
-
-    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
-
-    endpoint_url: str | None = None
-    files: FilesSpec | None = None
-    aws: Resolvable | None = None
-
-
-class Console(Strict):
-    session_duration: str | None = None
+def dig(value: Any, *keys: str) -> Any:
+    """`value[k1][k2]…` through mappings and models alike; None where a level is missing."""
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else getattr(value, key, None)
+        if value is None:
+            return None
+    return value
 
 
 class ProviderConfig(Strict):
     kind: str
     default: bool = False
     tags: list[str] = Field(default_factory=list)
-    spec: AwsSpec = Field(default_factory=AwsSpec)
+    #: Atmos's free-form map; this tool reads `endpoint_url`, `aws.resolver.url` and `files.base_path`.
+    spec: Any = Field(default_factory=dict)
     # Atmos's other provider fields (schema_auth.go Provider): used by kinds that need them, else accepted.
     start_url: Any = atmos_only()
     url: Any = atmos_only()
@@ -70,13 +46,21 @@ class ProviderConfig(Strict):
     browser_executable_path: Any = atmos_only()
     auto_provision_identities: Any = atmos_only()
     session: Any = atmos_only()
-    console: Console | None = atmos_only()
+    console: Any = atmos_only()
 
     @property
     def endpoint(self) -> str | None:
         """The AWS endpoint of this provider's own calls (spec.endpoint_url, or spec.aws.resolver.url)."""
-        resolver = self.spec.aws.resolver if self.spec.aws else None
-        return self.spec.endpoint_url or (resolver.url if resolver else None)
+        return _text(dig(self.spec, "endpoint_url")) or _text(dig(self.spec, "aws", "resolver", "url"))
+
+    @property
+    def files_base_path(self) -> str | None:
+        """Where this provider's AWS files go instead of $XDG_CONFIG_HOME/atmos (spec.files.base_path)."""
+        return _text(dig(self.spec, "files", "base_path"))
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 class Via(Strict):
@@ -123,7 +107,8 @@ class IdentityConfig(Strict):
     alias: str | None = None
     #: Variables `auth env`, `exec` and `shell` set for this identity, after (over) the AWS ones.
     env: EnvList = ()
-    spec: AwsSpec = Field(default_factory=AwsSpec)
+    #: Atmos's free-form map; this tool reads `endpoint_url`.
+    spec: dict[str, Any] = Field(default_factory=dict)
     session: Session | None = None
     # Atmos's other identity fields (schema_auth.go Identity).
     required: Any = atmos_only()
@@ -138,13 +123,7 @@ class IdentityConfig(Strict):
     @property
     def endpoint(self) -> str | None:
         """The AWS endpoint of this identity's calls: spec.endpoint_url, or credentials.aws.resolver.url."""
-        if self.spec.endpoint_url:
-            return self.spec.endpoint_url
-        aws = self.credentials.get("aws") if isinstance(self.credentials, dict) else \
-            getattr(self.credentials, "aws", None)
-        resolver = aws.get("resolver") if isinstance(aws, dict) else getattr(aws, "resolver", None)
-        url = resolver.get("url") if isinstance(resolver, dict) else getattr(resolver, "url", None)
-        return url if isinstance(url, str) and url else None
+        return _text(self.spec.get("endpoint_url")) or _text(dig(self.credentials, "aws", "resolver", "url"))
 
 
 class IntegrationVia(Strict):
@@ -180,10 +159,6 @@ class LogsConfig(Strict):
     file: str | None = None
 
 
-class AuthConsole(Strict):
-    isolated: bool | None = None
-
-
 def _realm(value: Any) -> Any:
     """As viper reads it: a number or a boolean is its text; empty (or an unset `!env`) is no realm."""
     if isinstance(value, bool):
@@ -199,7 +174,7 @@ class AuthSection(Strict):
     realm: Annotated[str | None, BeforeValidator(_realm)] = None
     keyring: KeyringConfig = Field(default_factory=KeyringConfig)
     logs: LogsConfig | None = None
-    console: AuthConsole | None = atmos_only()
+    console: Any = atmos_only()
 
 
 @dataclass(frozen=True)

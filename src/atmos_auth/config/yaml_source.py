@@ -13,13 +13,13 @@ that are not UTF-8, unknown tags and values a tag cannot build.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from atmos_auth.config.functions import STACK_TAGS, Context, FunctionError, evaluate
 from atmos_auth.errors import ConfigError
 
 YamlPath = tuple[str, ...]
@@ -36,6 +36,16 @@ _MAX_INT_BITS = 14_280
 
 #: Where a value was written: (file as shown, line).
 Origin = tuple[str, int]
+
+
+class Context:
+    """What YAML functions see: the environment, the current folder, and where `!include` paths start
+    (the file's folder; for a file in atmos.d/, the folder holding atmos.d/)."""
+
+    __slots__ = ("cwd", "environ", "include_dir")
+
+    def __init__(self, environ: Mapping[str, str], cwd: Path, include_dir: Path) -> None:
+        self.environ, self.cwd, self.include_dir = environ, cwd, include_dir
 
 
 @dataclass
@@ -192,6 +202,8 @@ class _Builder:
         return value
 
     def _evaluate(self, node: yaml.Node, path: YamlPath, text: str) -> Any:
+        from atmos_auth.config.functions import STACK_TAGS, FunctionError, evaluate
+
         if node.tag == "!env" and text.split() and len(text.split()) == 1 \
                 and text.split()[0] not in self.context.environ:
             self.source.problem(path, f'environment variable {text.split()[0]} (from !env) is not set; it is read '

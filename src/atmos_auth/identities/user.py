@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field, SecretStr
 
 from atmos_auth.aws import client, local_expiry, translate
-from atmos_auth.config.model import IdentityConfig, Resolvable, atmos_only
+from atmos_auth.config.model import IdentityConfig, atmos_only
 from atmos_auth.credentials import Credentials, Secret
 from atmos_auth.errors import AuthError, InteractionRequired
 
@@ -24,7 +24,8 @@ class UserCredentials(Strict):
     secret_access_key: SecretStr | None = None
     region: Region = "us-east-1"
     mfa_arn: str | None = None
-    aws: Resolvable | None = None
+    #: Atmos's legacy place for the endpoint: `aws.resolver.url`.
+    aws: Any = None
     #: Atmos's browser sign-in for IAM users; accepted, not offered here.
     webflow_enabled: bool | None = atmos_only()
 

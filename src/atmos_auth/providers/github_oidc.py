@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
-from atmos_auth.config.model import AwsSpec, ProviderConfig
-from atmos_auth.config.types import Region
+from atmos_auth.config.model import ProviderConfig
+from atmos_auth.config.types import Region, Strict
 from atmos_auth.credentials import Secret, Token
 from atmos_auth.errors import AuthError, EndpointError
 from atmos_auth.providers.oidc_token import CiTokenProvider, web_identity_token
@@ -15,8 +15,12 @@ from atmos_auth.providers.oidc_token import CiTokenProvider, web_identity_token
 KIND = "github/oidc"
 
 
-class Spec(AwsSpec):
+class Spec(Strict):
     audience: str = "sts.amazonaws.com"
+    #: Keys of Atmos's spec for every provider (the AWS endpoint, where AWS files go).
+    endpoint_url: str | None = None
+    files: Any = None
+    aws: Any = None
 
 
 class Config(ProviderConfig):
