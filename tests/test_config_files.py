@@ -240,3 +240,23 @@ def test_issue_9_the_realm_is_hashed_from_the_folder_as_the_shell_spells_it(tmp_
     assert load_auth_config(str(empty)).realm == hashlib.sha256(folder.lower().encode()).hexdigest()[:16]
     number = write(tmp_path / "n" / "atmos.yaml", "auth:\n  realm: 12345\n")
     assert load_auth_config(str(number)).realm == "12345"
+
+
+def test_issue_9_the_example_project_works_from_a_component_folder(isolated_home) -> None:
+    """examples/project: atmos.yaml + import: + .atmos.d/ (an Azure identity) + profiles/ci, with the
+    sections Atmos itself uses; every command from components/terraform/vpc, as its users stand there."""
+    project = Path(__file__).resolve().parent.parent / "examples" / "project"
+    here = str(project / "components" / "terraform" / "vpc")
+    listed = run_atmos("-C", here, "auth", "list", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    summary = json.loads(listed.stdout)
+    assert set(summary["identities"]) == {"dev-admin", "prod-readonly", "azure-dev"}
+    assert summary["identities"]["azure-dev"]["available"] is False
+    assert [Path(f).name for f in summary["files"]] == ["azure.yaml", "identities.yaml", "atmos.yaml"]
+    valid = run_atmos("-C", here, "auth", "validate")
+    assert valid.returncode == 0 and "with 2 warnings" in valid.stderr, valid.stderr
+    assert run_atmos("-C", here, "auth", "validate", "--strict").returncode == 1
+    env = run_atmos("-C", here, "auth", "env")
+    assert env.returncode == 0 and "TF_VAR_stage=dev" in env.stdout and "AWS_PROFILE=dev-admin" in env.stdout
+    ci = run_atmos("-C", here, "--profile", "ci", "auth", "list", "--format", "json")
+    assert json.loads(ci.stdout)["identities"]["dev-admin"]["kind"] == "aws/assume-role"

@@ -39,6 +39,12 @@ def describe(config: AuthConfig) -> dict[str, Any]:
     return result
 
 
+def files_line(summary: dict[str, Any]) -> str:
+    """`atmos.yaml (merged with .atmos.d/auth.yaml, …)`: the configuration, then what was merged into it."""
+    merged = [f for f in summary["files"] if f != summary["source"]]
+    return summary["source"] + (f" (merged with {', '.join(merged)})" if merged else "")
+
+
 def _plain(entry: dict[str, Any]) -> dict[str, Any]:
     """An entry as written: `env` as a mapping, empty `spec` and `env` left out."""
     if "env" in entry:
@@ -58,9 +64,7 @@ def _hide(value: Any, path: tuple[str, ...], config: AuthConfig) -> Any:
 
 
 def render_tree(summary: dict[str, Any]) -> str:
-    merged = [f for f in summary["files"] if f != summary["source"]]
-    lines = [f"Configuration: {summary['source']}" + (f" (merged with {', '.join(merged)})" if merged else ""),
-             "", "Providers"]
+    lines = [f"Configuration: {files_line(summary)}", "", "Providers"]
     for name, p in summary["providers"].items():
         detail = " ".join(x for x in (p.get("region") or "", p.get("start_url") or "") if x)
         lines.append(f"  {name}  [{p['kind']}]  {detail}".rstrip() + _unavailable(p))
