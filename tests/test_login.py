@@ -153,7 +153,7 @@ def test_concurrent_logins_share_one_device_flow(emu) -> None:
     emu.world.auto_approve = False
     procs = [_background_login("dev-admin") for _ in range(3)]
     code = _pending(emu)[0]
-    time.sleep(1.0)  # give the others time to (not) start their own flow
+    time.sleep(2.0)  # give the others time to (not) start their own flow
     assert len([d for d in emu.world.devices.values() if d.status == "pending"]) == 1
     urlopen_post(emu, "/_emulator/device/approve", {"user_code": code})
     errors = []
@@ -162,7 +162,8 @@ def test_concurrent_logins_share_one_device_flow(emu) -> None:
         assert proc.returncode == 0, err
         errors.append(err)
     assert calls(emu, "sso-oidc:StartDeviceAuthorization") == ["sso-oidc:StartDeviceAuthorization"]
-    assert sum("Another atmos process is signing in" in err for err in errors) == 2
+    # a process slow to start (a loaded machine) may find the session already made: no wait, no message
+    assert 1 <= sum("Another atmos process is signing in" in err for err in errors) <= 2
 
 
 def test_three_step_chain_with_external_id(emu) -> None:
