@@ -63,7 +63,7 @@ BROKEN = [
     ("provider: company-sso", "provider: company-ss0", 11, "auth.identities.dev-admin.via.provider", 'provider "company-ss0" is not defined (did you mean "company-sso"?)'),
     ("identity: dev-admin", "identity: dev-admn", 19, "auth.integrations.dev/ecr.via.identity", 'identity "dev-admn" is not defined'),
     ("        provider: company-sso\n", "        provider: company-sso\n        identity: other\n", 10, "auth.identities.dev-admin.via", "give exactly one of `via.provider` or `via.identity` (found both)"),
-    ("      via:\n        provider: company-sso\n", "", 8, "auth.identities.dev-admin.via", "found neither"),
+    ("      via:\n        provider: company-sso\n", "", 8, "auth.identities.dev-admin.via", "no `via`: give `via.provider`"),
     ("        name: AdministratorAccess\n", "        name: [a, b]\n", 13, "auth.identities.dev-admin.principal.name", "valid string"),
     ("region: us-east-1", "region: 42", 5, "auth.providers.company-sso.region", 'must be an AWS region such as us-east-2, got "42"'),
     ("start_url: https://company.awsapps.com/start/", "start_url: http://x", 6, "auth.providers.company-sso.start_url", "must be an https:// URL"),

@@ -59,9 +59,13 @@ def _check_via(config: AuthConfig, names: _Names, name: str, identity: Any) -> I
         if via is not None and (via.provider or via.identity):
             yield path, f"{identity.kind} identities stand alone and take no `via`"
         return
-    if via is None or (via.provider is None) == (via.identity is None):
-        what = "both" if via and via.provider and via.identity else "neither"
-        yield path, f"give exactly one of `via.provider` or `via.identity` (found {what})"
+    if via is None or (via.provider is None and via.identity is None):
+        # Atmos's validate accepts an identity without `via` (nothing can sign it in, though)
+        yield path, Accepted("no `via`: give `via.provider` or `via.identity`, the step this identity starts "
+                             "from; until then it cannot be used")
+        return
+    if via.provider is not None and via.identity is not None:
+        yield path, "give exactly one of `via.provider` or `via.identity` (found both)"
         return
     if via.provider is not None:
         provider = config.providers.get(via.provider)
