@@ -260,3 +260,57 @@ def test_issue_9_the_example_project_works_from_a_component_folder(isolated_home
     assert env.returncode == 0 and "TF_VAR_stage=dev" in env.stdout and "AWS_PROFILE=dev-admin" in env.stdout
     ci = run_atmos("-C", here, "--profile", "ci", "auth", "list", "--format", "json")
     assert json.loads(ci.stdout)["identities"]["dev-admin"]["kind"] == "aws/assume-role"
+
+
+def test_issue_9_merge_marks_survive_between_files(repo, isolated_home, monkeypatch) -> None:
+    write(isolated_home / ".atmos" / "atmos.yaml", SSO + "  identities:\n" + identity("Dev-Admin", tags="[home]")
+          + identity("keep", tags="[home]"))
+    write(repo / "atmos.yaml", "auth:\n  identities:\n    dev-admin: !unset\n"
+          + identity("keep", tags="!append [cwd]").replace("    keep:", "    keep:", 1))
+    monkeypatch.chdir(repo)
+    config = load_auth_config()
+    assert "Dev-Admin" not in config.identities and "dev-admin" not in config.identities  # !unset in any case
+    assert config.identities["keep"].tags == ["cwd"]  # identities are replaced whole, so !append has nothing
+
+
+def test_issue_9_append_and_via_in_any_case_across_files(repo, isolated_home, monkeypatch) -> None:
+    write(isolated_home / ".atmos" / "atmos.yaml", SSO + "  identities:\n" + identity("base-admin")
+          + "  keyring: {type: memory}\nsettings:\n  list: [home]\n")
+    write(repo / "atmos.yaml", "auth:\n  identities:\n    chained:\n      kind: aws/assume-role\n"
+          "      via: {identity: BASE-ADMIN}\n      principal: {assume_role: 'arn:aws:iam::123456789012:role/x'}\n"
+          "settings:\n  list: !append [cwd]\n")
+    monkeypatch.chdir(repo)
+    config = load_auth_config()
+    assert config.identities["chained"].via.identity == "base-admin"
+    assert not [p for p in config.problems if p.error]
+
+
+def test_issue_9_imports_are_bounded(repo, monkeypatch) -> None:
+    import time
+
+    write(repo / "atmos.yaml", SSO + f"base_path: .\nimport: ['/usr/**/*.yaml', '{'b' * 300}/x.yaml']\n")
+    monkeypatch.chdir(repo)
+    started = time.monotonic()
+    config = load_auth_config()
+    assert time.monotonic() - started < 20
+    assert any("import.0" in p.text and ("more than" in p.text or "no file matches" in p.text)
+               for p in config.problems)
+    long_base = write(repo / "long" / "atmos.yaml", f"base_path: {'c' * 300}\nimport: [x.yaml]\n" + SSO)
+    assert "company-sso" in load_auth_config(str(long_base)).providers
+
+
+def test_issue_9_atmos_config_variables_split_on_commas_only(tmp_path) -> None:
+    spaced = write(tmp_path / "sp ace" / "atmos.yaml", SSO + "  identities:\n" + identity("dev-admin"))
+    result = run_atmos("auth", "list", "--format", "json", env={"ATMOS_CONFIG": str(spaced)})
+    assert result.returncode == 0 and "dev-admin" in json.loads(result.stdout)["identities"], result.stderr
+
+
+def test_issue_9_logout_removes_profiles_written_before_realms(tmp_path, isolated_home, monkeypatch) -> None:
+    write(tmp_path / "atmos.yaml", SSO + "  identities:\n" + identity("Dev-Admin"))
+    monkeypatch.chdir(tmp_path)
+    legacy = write(isolated_home / ".config/atmos/aws/company-sso/credentials",
+                   "[other]\naws_access_key_id = AKIAOTHER\n\n[Dev-Admin]\naws_access_key_id = AKIAOLD\n"
+                   "aws_secret_access_key = old\n")
+    result = run_atmos("auth", "logout", "dev-admin")
+    assert result.returncode == 0, result.stderr
+    assert "AKIAOLD" not in legacy.read_text() and "[other]" in legacy.read_text()

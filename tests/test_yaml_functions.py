@@ -244,3 +244,51 @@ def test_issue_9_yq_beyond_paths_is_refused(tmp_path) -> None:
     errors = [p.text for p in config.problems if p.error]
     assert errors == ["atmos.yaml:13: auth.identities.dev-admin.alias: !include: the yq expression "
                       "'.acct.name | upcase' is not evaluated here (paths such as .a.b[0] are)"]
+
+
+def test_issue_9_function_results_stay_hidden_however_they_are_merged(tmp_path) -> None:
+    (tmp_path / "provs.yaml").write_text("company-sso:\n  kind: aws/iam-identity-center\n  region: us-east-1\n"
+                                         "  start_url: https://secret-portal.awsapps.com/start/\n"
+                                         "  spec: {token: INCSECRET}\n")
+    (tmp_path / "spec.yaml").write_text("token: MERGEDSECRET\n")
+    (tmp_path / "base.yaml").write_text(HEAD)
+    (tmp_path / "atmos.yaml").write_text("auth:\n  providers: !include provs.yaml\n  identities:\n    dev-admin:\n"
+                                         "      kind: aws/permission-set\n      via: {provider: company-sso}\n"
+                                         "      principal: {name: AdministratorAccess, account: dev}\n"
+                                         "      tags: [!env LIST_SECRET]\n      spec: !include spec.yaml\n"
+                                         "      env: {KIND: !env LIST_SECRET}\n")
+    for fmt in ("json", "yaml", "tree"):
+        result = run_atmos("auth", "list", "--config", str(tmp_path / "base.yaml"), "--config",
+                           str(tmp_path / "atmos.yaml"), "--format", fmt, env={"LIST_SECRET": "ENVSECRET"})
+        assert result.returncode == 0, result.stderr
+        for secret in ("secret-portal", "INCSECRET", "MERGEDSECRET", "ENVSECRET"):
+            assert secret not in result.stdout + result.stderr, (fmt, secret)
+    bad_kind = HEAD.replace("kind: aws/permission-set", "kind: !env LIST_SECRET")
+    (tmp_path / "kind.yaml").write_text(bad_kind)
+    validate = run_atmos("auth", "validate", "--config", str(tmp_path / "kind.yaml"), env={"LIST_SECRET": "ENVSECRET"})
+    assert validate.returncode == 1 and "ENVSECRET" not in validate.stderr and "<hidden>" in validate.stderr
+
+
+def test_issue_9_env_values_with_control_characters_are_refused(tmp_path) -> None:
+    config = load(tmp_path, HEAD + '      env: {NUL: "a\\0b", TAB: "a\\tb"}\n')
+    errors = [p.text for p in config.problems if p.error]
+    assert len(errors) == 1 and "the value of NUL has a control character" in errors[0]
+
+
+def test_issue_9_plain_scalars_are_read_as_yaml_1_2(tmp_path) -> None:
+    config = load(tmp_path, HEAD + "      env: {A: yes, B: off, C: '1:30', D: 1:30, E: true}\n")
+    assert dict(config.identities["dev-admin"].env) == {"A": "yes", "B": "off", "C": "1:30", "D": "1:30", "E": "true"}
+
+
+def test_issue_9_include_takes_quoted_names(tmp_path) -> None:
+    (tmp_path / "a b.yaml").write_text("acct: {name: Admin}\n")
+    config = load(tmp_path, HEAD + "      alias: !include '\"a b.yaml\" .acct.name'\n")
+    assert config.identities["dev-admin"].alias == "Admin"
+
+
+def test_issue_9_the_cache_key_ignores_what_does_not_make_credentials(tmp_path) -> None:
+    from atmos_auth.steps import cache_key
+
+    one = load(tmp_path, HEAD + "      env:\n        RUN: !random\n      tags: [a]\n")
+    two = load(tmp_path, HEAD + "      env:\n        RUN: !random\n      tags: [b]\n")
+    assert cache_key(one, ["company-sso", "dev-admin"]) == cache_key(two, ["company-sso", "dev-admin"])

@@ -6,6 +6,7 @@ from typing import Any
 
 from atmos_auth.config.model import AuthConfig
 from atmos_auth.config.usable import blocking, involved
+from atmos_auth.config.yaml_source import hidden
 from atmos_auth.text import table
 
 HIDDEN = "<hidden>"
@@ -26,7 +27,8 @@ def describe(config: AuthConfig) -> dict[str, Any]:
     for (section, name), kind in config.kinds.items():
         if name not in result[section]:  # defined, but of a kind not available here, or with errors
             problems = blocking(config, (section, name))
-            result[section][name] = {"kind": kind, "available": False,
+            shown_kind = HIDDEN if hidden(config.from_env, ("auth", section, name, "kind")) else kind
+            result[section][name] = {"kind": shown_kind, "available": False,
                                      "problems": [p.text for p in problems if p.owner == (section, name) and p.error]}
     for name, entry in result["identities"].items():
         entry["chain"] = [n for _, n in reversed(involved(config, ("identities", name)))]
@@ -53,11 +55,13 @@ def _plain(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def _hide(value: Any, path: tuple[str, ...], config: AuthConfig) -> Any:
-    if value is not None and (path in config.from_env or (path[-1:] == ("env",) and any(
-            p[:len(path)] == path for p in config.from_env))):
+    if value is not None and (hidden(config.from_env, path) or (path[-1:] == ("env",) and any(
+            p[:len(path)] == path for p in config.from_env))):  # env's values are dumped as a mapping
         return HIDDEN if not isinstance(value, dict) else {k: HIDDEN for k in value}
     if isinstance(value, dict):
         return {k: _hide(v, (*path, k), config) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_hide(v, (*path, str(i)), config) for i, v in enumerate(value)]
     if value == "**********":  # pydantic's rendering of a SecretStr
         return HIDDEN
     return value

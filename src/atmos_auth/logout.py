@@ -9,8 +9,9 @@ from atmos_auth.chain import chain_names
 from atmos_auth.config.model import AuthConfig
 from atmos_auth.docker_config import CREDENTIALS
 from atmos_auth.integrations.hooks import cleanup
-from atmos_auth.session import aws_files, context, private_folders
+from atmos_auth.session import aws_files, context, legacy_aws_files, private_folders
 from atmos_auth.steps import build_steps
+from atmos_auth.stores.aws_files import profile_of
 from atmos_auth.stores.files import sweep_folder
 
 
@@ -41,11 +42,11 @@ def logout(config: AuthConfig, *, identity: str | None = None, provider: str | N
                     report.append(f"cached credentials of {step.name}")
                 if not dry_run:
                     step.forget()  # also removes copies a killed writer left behind
-        files = aws_files(config, name)
-        if files.has(name):
-            report.append(f"profile [{name}] in {files.credentials} and {files.config}")
-            if not dry_run:
-                files.remove(name)
+        for files in (aws_files(config, name), legacy_aws_files(config, name)):
+            if files.has(name):
+                report.append(f"profile [{profile_of(name)}] in {files.credentials} and {files.config}")
+                if not dry_run:
+                    files.remove(name)
     everything = identity is None and provider is None
     removed, failed = cleanup(None if everything else set(identities), dry_run=dry_run)
     for login, what in removed:

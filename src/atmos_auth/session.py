@@ -48,13 +48,25 @@ def private_folders(config: AuthConfig) -> list[Path]:
     from atmos_auth.stores import paths
 
     aws = [paths.config_dir() / "aws", aws_files(config, None).folder.parent]  # before realms, and now
-    return [store_folder(config.settings.keyring.path), paths.cache_dir(), paths.cache_dir() / "aws-sso",
-            *(p for folder in aws if folder.is_dir() for p in folder.iterdir() if p.is_dir())]
+    own = [_provider_files(config, name).folder for name in config.providers]  # spec.files.base_path too
+    return list(dict.fromkeys([store_folder(config.settings.keyring.path), paths.cache_dir(),
+                               paths.cache_dir() / "aws-sso", *own,
+                               *(p for folder in aws if folder.is_dir() for p in folder.iterdir() if p.is_dir())]))
+
+
+def legacy_aws_files(config: AuthConfig, identity: str) -> AwsFiles:
+    """Where versions before realms wrote the identity's profile (logout still removes it)."""
+    from atmos_auth.stores import paths
+
+    return AwsFiles(paths.config_dir() / "aws" / paths.safe_component(root_provider(config, identity)), lower=False)
 
 
 def aws_files(config: AuthConfig, identity: str | None) -> AwsFiles:
     """The AWS files of `identity` (of its root provider), in the configuration's realm."""
-    provider = root_provider(config, identity) if identity else "-"
+    return _provider_files(config, root_provider(config, identity) if identity else "-")
+
+
+def _provider_files(config: AuthConfig, provider: str) -> AwsFiles:
     entry = config.providers.get(provider)
     base = entry.files_base_path if entry is not None else None
     return AwsFiles.for_provider(provider, config.realm, Path(base).expanduser() if base else None)

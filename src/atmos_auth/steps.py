@@ -32,9 +32,15 @@ class Context:
     force: bool = False
 
 
+#: Fields that do not change the credentials a step yields (an `env:` from `!random` must not miss the cache).
+_NOT_CREDENTIALS = {"env", "tags", "alias", "default", "required", "emulator", "console", "provider",
+                    "auto_provision_identities"}
+
+
 def cache_key(config: AuthConfig, names: list[str]) -> str:
     """Derived from every entry that determines the result, so an edited atmos.yaml misses the cache."""
-    entries = [(config.providers.get(n) or config.identities[n]).model_dump(mode="json") for n in names]
+    entries = [(config.providers.get(n) or config.identities[n]).model_dump(mode="json", exclude=_NOT_CREDENTIALS)
+               for n in names]
     digest = hashlib.sha256(json.dumps(entries, sort_keys=True, default=str).encode()).hexdigest()[:16]
     return f"atmos:v1:{config.realm}:{'->'.join(names)}:{digest}"
 

@@ -58,6 +58,7 @@ def login_command(app: App, identity: str | None, identity_option: str | None, f
     from atmos_auth.cli.terminal import TerminalInteraction
     from atmos_auth.credentials import utcnow
     from atmos_auth.session import context, login
+    from atmos_auth.stores.aws_files import profile_of
     from atmos_auth.text import time_left
 
     name = pick_identity(app, identity, identity_option)
@@ -78,7 +79,7 @@ def login_command(app: App, identity: str | None, identity_option: str | None, f
                 ("Role", creds.principal or "-"), ("Region", outcome.region),
                 ("Expires", f"{creds.expires_at:%Y-%m-%d %H:%M} UTC ({time_left(creds.expires_at, now)})"
                  if creds.expires_at else "never"),
-                ("Profile", f"{name} in {outcome.files.credentials}")]
+                ("Profile", f"{profile_of(name)} in {outcome.files.credentials}")]
         for label, value in rows:
             output.status(f"    {label:<8} {value}")
         registry_lines(outcome.registries, now)

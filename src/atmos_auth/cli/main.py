@@ -47,10 +47,10 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_files", metavar="FILE", multiple=True, envvar="ATMOS_CONFIG",
+@click.option("--config", "config_files", metavar="FILE", multiple=True,
               help="atmos.yaml to use; repeat or comma-separate to merge several (also $ATMOS_CONFIG). "
                    "Default: Atmos's discovery (docs/configuration.md).")
-@click.option("--config-path", "config_dirs", metavar="DIR", multiple=True, envvar="ATMOS_CONFIG_PATH",
+@click.option("--config-path", "config_dirs", metavar="DIR", multiple=True,
               help="Folder holding atmos.yaml or .atmos.yaml; repeatable (also $ATMOS_CONFIG_PATH).")
 @click.option("--base-path", metavar="DIR", help="Where `import:` paths start (also $ATMOS_BASE_PATH).")
 @click.option("--profile", "profiles", metavar="NAME", multiple=True,
@@ -95,6 +95,9 @@ def cli(ctx: click.Context, config_files: tuple[str, ...], config_dirs: tuple[st
         ctx.color = True
     TerminalInteraction.force_tty = force_tty
     flags = logs.LogSettings(logs_level, logs_file)
+    # each flag, else its variable, split on commas only, as Atmos does (click's envvar would split on spaces)
+    config_files = config_files or tuple(filter(None, [os.environ.get("ATMOS_CONFIG", "")]))
+    config_dirs = config_dirs or tuple(filter(None, [os.environ.get("ATMOS_CONFIG_PATH", "")]))
     app = App(config_files=_split(config_files), config_dirs=_split(config_dirs), profiles=profiles,
               base_path=base_path, log_flags=flags)
     try:

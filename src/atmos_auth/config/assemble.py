@@ -16,13 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from atmos_auth.config.discover import Found, git_root, nothing_found
+from atmos_auth.config.discover import Found, exists, git_root, key, nothing_found
 from atmos_auth.config.merge import merge_into
-from atmos_auth.config.yaml_source import Context, YamlSource, read_yaml
+from atmos_auth.config.yaml_source import Context, YamlSource, display_name, read_yaml
 from atmos_auth.errors import ConfigError, UsageError
 
 #: Atmos's limit (MaximumImportLvL); deeper imports are dropped.
 MAX_IMPORT_DEPTH = 10
+#: Bounds of a folder or glob import (and of atmos.d/, profiles), and of the files read in all.
+MAX_WALKED_FOLDERS = 5_000
+MAX_WALKED_FILES = 2_000
+MAX_FILES = 1_000
 _REMOTE = re.compile(r"^(https?://|git::|git@|s3::|s3://|gcs::|gcs://|oci://|file://|hg::|scp://|sftp://|"
                      r"github\.com/|bitbucket\.org/)")
 _GLOB = re.compile(r"[*?\[{]")
@@ -36,6 +40,8 @@ class Request:
     profiles: Sequence[str] = ()
     base_path: str | None = None
     cwd: Path = field(default_factory=Path.cwd)
+    #: Files imported so far (MAX_FILES in all).
+    read: int = 0
 
     @property
     def runtime_base(self) -> str | None:
@@ -67,11 +73,11 @@ def read_full(path: Path, request: Request) -> YamlSource:
     folder = path.parent
     parts: list[YamlSource] = []
     root = git_root(request.cwd)
-    if root is not None and _key(root) != _key(folder):
+    if root is not None and key(root) != key(folder):
         parts += _folder_files(root, request)
     parts += _folder_files(folder, request)
     main = read_yaml(path, _context(path, request))
-    parts += _imports(main, _base_path(main, folder, root, request), request, 1, {_key(path)})
+    parts += _imports(main, _base_path(main, folder, root, request), request, 1, {key(path)})
     merged = _empty(path)
     for part in [*parts, main]:
         merge_into(merged, part)
@@ -81,9 +87,17 @@ def read_full(path: Path, request: Request) -> YamlSource:
 def _folder_files(folder: Path, request: Request) -> list[YamlSource]:
     files = []
     for name in ("atmos.d", ".atmos.d"):
-        if (folder / name).is_dir():
-            files += [read_yaml(p, _context(p, request, include_dir=folder)) for p in _yaml_files(folder / name)]
+        if exists(folder / name / "."):
+            files += [read_yaml(p, _context(p, request, include_dir=folder)) for p in _listed(folder / name)]
     return files
+
+
+def _listed(folder: Path) -> list[Path]:
+    """The YAML files of an atmos.d/ or profile folder; too many is an error that names the folder."""
+    try:
+        return _yaml_files(folder)
+    except OSError as exc:
+        raise ConfigError(f"{display_name(folder)}: {exc.strerror or exc}") from None
 
 
 def _imports(source: YamlSource, base: Path, request: Request, depth: int, chain: set[Path]) -> list[YamlSource]:
@@ -116,7 +130,12 @@ def _imports(source: YamlSource, base: Path, request: Request, depth: int, chain
             source.problem(at, f"imports nested more than {MAX_IMPORT_DEPTH} deep; not read", warning=True)
             continue
         for path in paths:
-            if _key(path) in chain:
+            request.read += 1
+            if request.read > MAX_FILES:
+                source.problem(at, f'import "{entry}": more than {MAX_FILES} files imported in all; the rest is '
+                                   "not read")
+                return found
+            if key(path) in chain:
                 source.problem(at, f'import "{entry}": {path} is already being imported (a cycle); not read again',
                                warning=True)
                 continue
@@ -127,7 +146,7 @@ def _imports(source: YamlSource, base: Path, request: Request, depth: int, chain
                 continue
             found.append(child)
             nested = _declared_base(child, path.parent) or base
-            found += _imports(child, nested, request, depth + 1, chain | {_key(path)})
+            found += _imports(child, nested, request, depth + 1, chain | {key(path)})
     return found
 
 
@@ -135,10 +154,12 @@ def _resolve(base: Path, entry: str) -> list[Path]:
     target = Path(entry).expanduser()
     target = target if target.is_absolute() else base / target
     if _GLOB.search(entry):
-        import glob
-
-        return _sorted([Path(p) for p in glob.glob(str(target), recursive=True)
-                        if p.endswith((".yaml", ".yml")) and os.path.isfile(p)])
+        parts = target.parts
+        fixed = next(i for i, part in enumerate(parts) if _GLOB.search(part))
+        pattern = _pattern(parts[fixed:])
+        deepest = None if "**" in parts[fixed:] else len(parts) - fixed - 1
+        return _sorted([p for p in _walk(Path(*parts[:fixed]), deepest)
+                        if p.suffix in (".yaml", ".yml") and pattern.fullmatch(p.relative_to(*parts[:fixed]).as_posix())])
     if target.is_dir():
         return _yaml_files(target)
     if target.is_file():
@@ -148,16 +169,51 @@ def _resolve(base: Path, entry: str) -> list[Path]:
 
 def _yaml_files(folder: Path) -> list[Path]:
     """Every *.yaml and *.yml under `folder` (x.yaml hides x.yml), shallower first, then by path."""
-    found = [p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+    found = [p for p in _walk(folder) if p.suffix in (".yaml", ".yml")]
     names = {p.with_suffix("") for p in found if p.suffix == ".yaml"}
     return _sorted([p for p in found if p.suffix == ".yaml" or p.with_suffix("") not in names])
+
+
+class _TooMany(OSError):
+    pass
+
+
+def _walk(top: Path, deepest: int | None = None) -> list[Path]:
+    """The YAML files under `top` (symlinked folders not followed), within bounds: a glob such as
+    `/**/*.yaml` ends in a located problem, not in a walk of the whole disk."""
+    files: list[Path] = []
+    for count, (folder, dirs, names) in enumerate(os.walk(top, onerror=None), start=1):
+        if count > MAX_WALKED_FOLDERS:
+            raise _TooMany(0, f"more than {MAX_WALKED_FOLDERS} folders under {top}; narrow the path")
+        depth = len(Path(folder).relative_to(top).parts)
+        if deepest is not None and depth >= deepest:
+            dirs.clear()
+        files += [Path(folder, n) for n in names if n.endswith((".yaml", ".yml")) and
+                  os.path.isfile(os.path.join(folder, n))]
+        if len(files) > MAX_WALKED_FILES:
+            raise _TooMany(0, f"more than {MAX_WALKED_FILES} YAML files under {top}; narrow the path")
+    return files
+
+
+def _pattern(parts: tuple[str, ...]) -> re.Pattern[str]:
+    """A glob's parts as a regular expression over paths: `*` and `?` stay within a folder, `**` spans
+    any number of folders."""
+    out = ""
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        if part == "**":
+            out += ".*" if last else "(?:[^/]+/)*"
+            continue
+        out += "".join("[^/]*" if c == "*" else "[^/]" if c == "?" else re.escape(c) for c in part)
+        out += "" if last else "/"
+    return re.compile(out)
 
 
 def _sorted(paths: list[Path]) -> list[Path]:
     """Shallower first, then by path; a file reached twice (through a symlinked folder) once."""
     unique: dict[Path, Path] = {}
     for path in sorted(paths, key=lambda p: (len(p.parts), str(p))):
-        unique.setdefault(_key(path), path)
+        unique.setdefault(key(path), path)
     return list(unique.values())
 
 
@@ -176,7 +232,7 @@ def _declared_base(source: YamlSource, folder: Path) -> Path | None:
     if path.is_absolute() or value.startswith("."):
         return (folder / path).resolve()
     root = git_root(folder)
-    return next((c for c in ((root / path) if root else None, folder / path) if c and c.exists()), folder / path)
+    return next((c for c in ((root / path) if root else None, folder / path) if c and exists(c)), folder / path)
 
 
 def _profiles(merged: YamlSource, folders: list[Path], request: Request) -> list[YamlSource]:
@@ -192,16 +248,16 @@ def _profiles(merged: YamlSource, folders: list[Path], request: Request) -> list
     places = _profile_places(settings, folders, request)
     parts: list[YamlSource] = []
     for name in names:
-        folder = next((p / name for p in places if (p / name).is_dir()), None)
+        folder = next((p / name for p in places if exists(p / name / ".")), None)
         if folder is None:
-            available = sorted({d.name for p in places if p.is_dir() for d in p.iterdir() if d.is_dir()})
+            available = sorted({d.name for p in places if exists(p / ".") for d in p.iterdir() if d.is_dir()})
             raise UsageError(f'profile "{name}" not found in ' + ", ".join(map(str, places)),
                              remedy=f"available profiles: {', '.join(available)}" if available else
                              "create profiles/<name>/ beside atmos.yaml")
-        for path in _yaml_files(folder):
+        for path in _listed(folder):
             profile_file = read_yaml(path, _context(path, request))
             parts += _imports(profile_file, _declared_base(profile_file, path.parent) or path.parent, request, 1,
-                              {_key(path)})
+                              {key(path)})
             parts.append(profile_file)
     return parts
 
@@ -230,9 +286,3 @@ def _empty(path: Path) -> YamlSource:
     source.files = []
     return source
 
-
-def _key(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return path

@@ -32,19 +32,34 @@ class Found:
 
 def config_in(folder: Path, *, dotted: bool = True) -> Path | None:
     names = NAMES + DOT_NAMES if dotted else NAMES
-    return next((folder / n for n in names if (folder / n).is_file()), None)
+    return next((folder / n for n in names if is_file(folder / n)), None)
+
+
+def is_file(path: Path) -> bool:
+    """Path.is_file, false too where the path cannot even be looked at (a name too long, no permission)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def git_root(start: Path) -> Path | None:
     """The work tree holding `start` (a `.git` folder or file), found without running git."""
     for folder in (start, *start.parents):
-        if (folder / ".git").exists():
+        if exists(folder / ".git"):
             return folder
     return None
 
 
 def _has_local_config(folder: Path) -> bool:
-    return any((folder / m).exists() for m in _LOCAL_MARKERS)
+    return any(exists(folder / m) for m in _LOCAL_MARKERS)
 
 
 def logical_cwd(environ: Mapping[str, str]) -> Path:
@@ -70,8 +85,7 @@ def discover(environ: Mapping[str, str], cwd: Path | None = None) -> list[Found]
         found.append(Found(user, "~/.atmos"))
     env_dir = environ.get("ATMOS_CLI_CONFIG_PATH")
     if not env_dir and not _has_local_config(cwd):
-        parent = next((f for f in cwd.parents if (f / "atmos.yaml").is_file() or (f / ".atmos.yaml").is_file()),
-                      None)
+        parent = next((f for f in cwd.parents if is_file(f / "atmos.yaml") or is_file(f / ".atmos.yaml")), None)
         if parent is not None and (path := config_in(parent)) is not None:
             found.append(Found(path, "parent folder"))
         root = git_root(cwd) if environ.get("ATMOS_GIT_ROOT_BASEPATH", "").lower() != "false" else None
@@ -81,14 +95,14 @@ def discover(environ: Mapping[str, str], cwd: Path | None = None) -> list[Found]
         found.append(Found(here, "current folder"))
     if env_dir:
         path = Path(env_dir).expanduser()
-        if path.is_file():
+        if is_file(path):
             found.append(Found(path, "ATMOS_CLI_CONFIG_PATH"))
         elif (inside := config_in(path)) is not None:
             found.append(Found(inside, "ATMOS_CLI_CONFIG_PATH"))
     unique: dict[Path, Found] = {}
     for item in found:  # one file reached twice (git root = parent) is merged once, at its last place
-        unique.pop(_key(item.path), None)
-        unique[_key(item.path)] = item
+        unique.pop(key(item.path), None)
+        unique[key(item.path)] = item
     return list(unique.values())
 
 
@@ -99,17 +113,17 @@ def named(files: list[str], folders: list[str]) -> list[Found]:
         if not file.strip():
             raise UsageError("--config: an empty file name (an unset variable?)")
         path = Path(file).expanduser()
-        if not path.exists():
-            raise UsageError(f"--config {file}: no such file")
-        if not path.is_file():
-            raise UsageError(f"--config {file}: not a file (use --config-path for a folder)")
+        if not exists(path):
+            raise UsageError(f"--config {file[:200]}: no such file")
+        if not is_file(path):
+            raise UsageError(f"--config {file[:200]}: not a file (use --config-path for a folder)")
         found.append(Found(path, "--config"))
     for folder in folders:
         if not folder.strip():
             raise UsageError("--config-path: an empty folder name (an unset variable?)")
         path = Path(folder).expanduser()
-        if not path.is_dir():
-            raise UsageError(f"--config-path {folder}: " + ("not a folder" if path.exists() else "no such folder"))
+        if not exists(path / "."):
+            raise UsageError(f"--config-path {folder[:200]}: " + ("not a folder" if exists(path) else "no such folder"))
         if (inside := config_in(path)) is None:
             raise UsageError(f"--config-path {folder}: no atmos.yaml or .atmos.yaml there")
         found.append(Found(inside, "--config-path"))
@@ -126,11 +140,12 @@ def nothing_found(environ: Mapping[str, str]) -> ConfigError:
                        remedy="create ./atmos.yaml with an `auth:` section, or pass --config FILE")
 
 
-def _key(path: Path) -> Path:
+def key(path: Path) -> Path:
+    """`path` as one file is known however it is spelled (resolved), for de-duplication."""
     try:
         return path.resolve()
     except (OSError, RuntimeError):
         return path
 
 
-__all__ = ["Found", "config_in", "discover", "git_root", "named", "nothing_found"]
+__all__ = ["Found", "config_in", "discover", "exists", "git_root", "is_file", "key", "named", "nothing_found"]

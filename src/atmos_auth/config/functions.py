@@ -95,15 +95,19 @@ def _exec(text: str, context: Context) -> Any:
 
 
 def _include(text: str, context: Context, *, raw: bool = False) -> Any:
+    import io
     import shlex
 
+    stream = io.StringIO(text)
+    lexer = shlex.shlex(stream, posix=True)
+    lexer.whitespace_split = True
     try:
-        words = shlex.split(text)
+        name = lexer.get_token()
     except ValueError as exc:
         raise FunctionError(f"!include: {exc}") from None
-    if not words:
+    if not name:
         raise FunctionError("!include needs a file")
-    name, query = words[0], text[len(text.split(None, 1)[0]):].strip()
+    query = stream.read().strip()  # the rest of the line, as written: a yq expression
     if "://" in name or "::" in name:
         raise FunctionError(f"!include {name}: remote files are not fetched by this tool")
     from atmos_auth.config.yaml_source import MAX_BYTES
@@ -114,9 +118,11 @@ def _include(text: str, context: Context, *, raw: bool = False) -> Any:
         found = next((p for p in candidates if p.is_file()), None)
         if found is None:
             raise FunctionError(f"!include: no file {name} (looked in {context.include_dir})")
-        if found.stat().st_size > MAX_BYTES:
+        with found.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)  # read, not stat: /proc files and growing files say nothing true
+        if len(data) > MAX_BYTES:
             raise FunctionError(f"!include {name}: larger than {MAX_BYTES // 2**20} MiB")
-        content = found.read_text(encoding="utf-8", errors="replace")
+        content = data.decode("utf-8", errors="replace")
     except OSError as exc:
         raise FunctionError(f"!include {name[:100]}: {exc.strerror}") from None
     value: Any = content

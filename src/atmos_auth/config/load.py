@@ -14,11 +14,11 @@ from atmos_auth.config import atmos_kinds
 from atmos_auth.config.assemble import Request, assemble
 from atmos_auth.config.discover import discover, logical_cwd, named
 from atmos_auth.config.model import AuthConfig, AuthSection
-from atmos_auth.config.problems import SECTIONS, Problems, did_you_mean, shown
+from atmos_auth.config.problems import NOUN, SECTIONS, Problems, did_you_mean, shown
 from atmos_auth.config.realm import config_folder, realm
 from atmos_auth.config.realm import problem as realm_problem
 from atmos_auth.config.references import Accepted, check_references
-from atmos_auth.config.yaml_source import YamlPath, YamlSource
+from atmos_auth.config.yaml_source import YamlPath, YamlSource, hidden
 from atmos_auth.errors import ConfigInvalid
 from atmos_auth.logs import LogSettings
 
@@ -52,7 +52,8 @@ def validate_source(source: YamlSource) -> AuthConfig:
     if auth is None:
         auth = {}  # no `auth:` section: a valid, empty configuration
     elif not isinstance(auth, dict):
-        problems.add(("auth",), f"must be a mapping (providers, identities, integrations), got {shown(auth)}")
+        got = "a value from a YAML function" if hidden(source.from_env, ("auth",)) else shown(auth)
+        problems.add(("auth",), f"must be a mapping (providers, identities, integrations), got {got}")
         auth = {}
 
     from atmos_auth import identities, integrations, providers  # the kind registries
@@ -69,7 +70,7 @@ def validate_source(source: YamlSource) -> AuthConfig:
         typed[section] = {}
         entries = auth.get(section) or {}
         if not isinstance(entries, dict):
-            noun = "identity" if section == "identities" else section[:-1]
+            noun = NOUN[section]
             problems.add(("auth", section), f"must be a mapping of name to {noun}")
             continue
         if section == "identities":
@@ -84,6 +85,8 @@ def validate_source(source: YamlSource) -> AuthConfig:
             model = _kind_model(problems, path, entry, registry, section)
             if model is not None and (value := problems.model(model, entry, path)) is not None:
                 typed[section][name] = value
+    for section in ("identities", "integrations"):  # `via.identity: DEV-ADMIN` names dev-admin, as in Atmos
+        typed[section] = {n: _via_named(e, typed["identities"]) for n, e in typed[section].items()}
     config = AuthConfig(
         source=source.path, files=tuple(source.files), settings=settings, providers=typed["providers"],
         identities=typed["identities"], integrations=typed["integrations"],
@@ -130,14 +133,29 @@ def _links(auth: dict[str, Any]) -> dict[tuple[str, str], tuple[str, str]]:
             if not isinstance(via, dict):
                 continue
             if isinstance(via.get("identity"), str):
-                links[(section, name)] = ("identities", via["identity"])
+                links[(section, name)] = ("identities", _named(via["identity"], auth.get("identities")))
             elif isinstance(via.get("provider"), str):
                 links[(section, name)] = ("providers", via["provider"])
     return links
 
 
+def _named(name: str, identities: Any) -> str:
+    """The identity `name` refers to, in any case (the name as defined)."""
+    if not isinstance(identities, dict) or name in identities:
+        return name
+    return next((n for n in identities if n.lower() == name.lower()), name)
+
+
+def _via_named(entry: Any, identities: dict[str, Any]) -> Any:
+    via = entry.via
+    if via is None or not via.identity or via.identity in identities:
+        return entry
+    named = _named(via.identity, identities)
+    return entry if named == via.identity else entry.model_copy(update={"via": via.model_copy(update={"identity": named})})
+
+
 def _kind_model(problems: Problems, path: YamlPath, entry: Any, registry: dict, section: str) -> type | None:
-    noun = {"providers": "provider", "identities": "identity", "integrations": "integration"}[section]
+    noun = NOUN[section]
     if not isinstance(entry, dict):
         problems.add(path, f"must be a mapping with at least `kind:`, got {shown(entry)}")
         return None
@@ -156,6 +174,9 @@ def _kind_model(problems: Problems, path: YamlPath, entry: Any, registry: dict, 
                      blocks=True)
         return None
     if kind not in registry:
+        if hidden(problems.source.from_env, (*path, "kind")):  # from !env or !exec: never printed
+            problems.add((*path, "kind"), f"unknown {noun} kind <hidden> (known: {known})")
+            return None
         hint = did_you_mean(str(kind), registry)
         problems.add((*path, "kind"), f'unknown {noun} kind "{kind}"{hint} (known: {known})')
         return None
@@ -166,7 +187,7 @@ def _name_problem(section: str, name: str) -> str | None:
     """Atmos refuses only empty names. An identity's name is also its AWS profile (an INI section), so a
     bracket or a line break in it would corrupt the credentials file: refused here, before any write."""
     if not name.strip():
-        noun = {"providers": "provider", "identities": "identity", "integrations": "integration"}[section]
+        noun = NOUN[section]
         return f"a {noun} name cannot be empty"
     if section == "identities":
         from atmos_auth.stores.aws_files import profile_name_problem
@@ -197,7 +218,8 @@ def _logs(problems: Problems, data: Any) -> LogSettings:
         try:
             parse_level(found["level"])
         except UsageError as exc:
-            problems.add(("logs", "level"), exc.message)
+            problems.add(("logs", "level"), "invalid log level <hidden> (from a YAML function)"
+                         if hidden(problems.source.from_env, ("logs", "level")) else exc.message)
             found["level"] = None
     return LogSettings(found["level"], found["file"])
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from atmos_auth.config.yaml_source import YamlPath, YamlSource
+from atmos_auth.config.yaml_source import YamlPath, YamlSource, hidden
 
 _IDENTITIES = ("auth", "identities")
 
@@ -19,6 +19,7 @@ def merge_into(base: YamlSource, top: YamlSource) -> None:
     base.files += [f for f in top.files if f not in base.files]
     base.problems += top.problems
     base.failed |= top.failed
+    base.appends |= top.appends
     for path in sorted(top.unset, key=len):
         _unset(base, path)
     base.unset |= top.unset
@@ -79,7 +80,7 @@ def _replace(base: YamlSource, top: YamlSource, path: YamlPath, value: Any, at: 
         target = known if at is None else (*at, *known[size:])
         if (origin := top.lines.get(known)) is not None:
             base.lines[target] = origin
-        if known in top.from_env:
+        if hidden(top.from_env, known):  # a function's result merged key by key stays hidden
             base.from_env.add(target)
 
 
@@ -88,8 +89,9 @@ def _unset(base: YamlSource, path: YamlPath) -> None:
     parent: Any = base.data
     for part in path[:-1]:
         parent = parent.get(part) if isinstance(parent, dict) else None
-    if isinstance(parent, dict) and path[-1] in parent:
-        _drop(base, path, parent.pop(path[-1]))
+    key = _same_name(parent, path[-1]) if isinstance(parent, dict) and path[:-1] == _IDENTITIES else path[-1]
+    if isinstance(parent, dict) and key in parent:
+        _drop(base, (*path[:-1], key), parent.pop(key))
 
 
 def _paths(path: YamlPath, value: Any) -> Any:

@@ -89,11 +89,16 @@ def _env_list(value: Any) -> Any:
         if isinstance(raw, dict | list):
             raise ValueError(f"the value of {item['key']} must be text, not a mapping or a list")
         text = "" if raw is None else str(raw).lower() if isinstance(raw, bool) else str(raw)
+        if _CONTROL.search(text):
+            raise ValueError(f"the value of {item['key']} has a control character (a NUL cannot be passed to a "
+                             "program at all)")
         pairs.append((item["key"], text))
     return tuple(pairs)
 
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
+#: C0 controls but tab and line breaks, and DEL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 EnvList = Annotated[tuple[tuple[str, str], ...], BeforeValidator(_env_list)]
@@ -142,7 +147,8 @@ class IntegrationConfig(Strict):
 
 class KeyringSpec(Strict):
     path: str | None = None
-    password_env: str | None = None
+    #: Atmos encrypts its file keyring with this password; this tool's file store is 0600 files, unencrypted.
+    password_env: Any = atmos_only()
 
 
 class KeyringConfig(Strict):

@@ -17,10 +17,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from atmos_auth.config.yaml_source import YamlPath, YamlSource
+from atmos_auth.config.yaml_source import YamlPath, YamlSource, hidden
 
 _SECRET_WORDS = re.compile(r"secret|password|token|access_key", re.I)
 SECTIONS = ("providers", "identities", "integrations")
+#: What one entry of each section is called in messages.
+NOUN = {"providers": "provider", "identities": "identity", "integrations": "integration"}
 Owner = tuple[str, str] | None
 
 
@@ -81,7 +83,7 @@ class Problems:
             full = (*path, *loc)
             if any(full[:end] in self.source.failed for end in range(len(path), len(full) + 1)):
                 continue  # its YAML function failed, and said so
-            if error.get("input") is not None and (full in self.source.from_env or
+            if error.get("input") is not None and (hidden(self.source.from_env, full) or
                                                    _SECRET_WORDS.search(loc[-1] if loc else "")):
                 error["input"] = "<hidden>"
                 error.get("ctx", {}).pop("error", None)

@@ -4,7 +4,7 @@ its integration) passes through must have none that block; the rest of the file 
 from __future__ import annotations
 
 from atmos_auth.config.model import AuthConfig
-from atmos_auth.config.problems import Problem
+from atmos_auth.config.problems import NOUN, Problem
 from atmos_auth.errors import ConfigInvalid
 
 Entry = tuple[str, str]
@@ -29,7 +29,7 @@ def require(config: AuthConfig, start: Entry) -> None:
     """Raise, with every located problem in the way, unless `start` can be used."""
     problems = blocking(config, start)
     if problems:
-        noun = {"identities": "identity", "integrations": "integration", "providers": "provider"}[start[0]]
+        noun = NOUN[start[0]]
         raise ConfigInvalid([p.text for p in problems], head=f"{noun} {start[1]!r} cannot be used:")
 
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from atmos_auth.config.yaml12 import LOADER as _LOADER
 from atmos_auth.errors import ConfigError
 
 YamlPath = tuple[str, ...]
@@ -84,6 +86,11 @@ class YamlSource:
             if (origin := self.lines.get(path[:end])) is not None:
                 return f"{origin[0]}:{origin[1]}"
         return f"{self.name}:1"
+
+
+def hidden(marked: AbstractSet[YamlPath], path: YamlPath) -> bool:
+    """Whether the value at `path` came from a function whose result is never shown (it or a parent did)."""
+    return any(path[:end] in marked for end in range(len(path), -1, -1)) if marked else False
 
 
 def display_name(path: Path) -> str:
@@ -223,8 +230,6 @@ def _custom(tag: str | None) -> bool:
     return bool(tag) and tag.startswith("!") and tag != "!"  # type: ignore[union-attr]
 
 
-#: libyaml's parser when PyYAML has it (much faster); the pure-Python one otherwise.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _check_shape(text: str, name: str) -> None:
@@ -250,9 +255,10 @@ def read_yaml(path: Path, context: Context | None = None) -> YamlSource:
     context = context or Context(environ=os.environ, cwd=Path.cwd(), include_dir=path.parent)
     name = source.display_name
     try:
-        if path.stat().st_size > MAX_BYTES:
+        with path.open("rb") as file:
+            raw = file.read(MAX_BYTES + 1)  # read, not stat: /proc files and growing files say nothing true
+        if len(raw) > MAX_BYTES:
             raise ConfigError(f"{name}: larger than {MAX_BYTES // (1024 * 1024)} MiB; not read")
-        raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     try:

@@ -38,6 +38,11 @@ def profile_of(identity: str) -> str:
 @dataclass(frozen=True)
 class AwsFiles:
     folder: Path
+    #: Profiles are identity names in lower case (as Atmos writes them); files from before realms kept the case.
+    lower: bool = True
+
+    def _profile(self, identity: str) -> str:
+        return profile_of(identity) if self.lower else identity
 
     @classmethod
     def for_provider(cls, provider: str, realm: str = "", base: Path | None = None) -> AwsFiles:
@@ -54,7 +59,7 @@ class AwsFiles:
         return self.folder / "config"
 
     def write(self, identity: str, creds: Credentials, region: str) -> None:
-        profile = profile_of(identity)
+        profile = self._profile(identity)
         lines = [f"aws_access_key_id = {creds.access_key_id}", f"aws_secret_access_key = {creds.secret_access_key}"]
         if creds.session_token:
             lines.append(f"aws_session_token = {creds.session_token}")
@@ -65,7 +70,7 @@ class AwsFiles:
     def remove(self, profile: str) -> list[Path]:
         """Remove the identity's sections; return the files that changed (a file left empty is deleted)."""
         changed = []
-        profile = profile_of(profile)
+        profile = self._profile(profile)
         for path, section in ((self.credentials, profile), (self.config, f"profile {profile}")):
             if path.exists() and _replace_section(path, section, None, None):
                 changed.append(path)
@@ -73,7 +78,7 @@ class AwsFiles:
 
     def read(self, profile: str) -> Credentials | None:
         """The credentials of `profile` as login wrote them (with the expiry from its comment), or None."""
-        profile = profile_of(profile)
+        profile = self._profile(profile)
         if profile_name_problem(profile) is not None or not self.credentials.exists():
             return None
         lines = _blocks(_read(self.credentials)).get(profile) or []
@@ -89,7 +94,7 @@ class AwsFiles:
                            values.get("aws_session_token"), expires_at=expires_at)
 
     def has(self, profile: str) -> bool:
-        profile = profile_of(profile)
+        profile = self._profile(profile)
         return self.credentials.exists() and profile in _blocks(_read(self.credentials))
 
 
