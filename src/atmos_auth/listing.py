@@ -6,7 +6,7 @@ from typing import Any
 
 from atmos_auth.config.model import AuthConfig
 from atmos_auth.config.usable import blocking, involved
-from atmos_auth.config.yaml_source import hidden
+from atmos_auth.config.yaml_source import files_line, hidden
 from atmos_auth.text import table
 
 HIDDEN = "<hidden>"
@@ -41,12 +41,6 @@ def describe(config: AuthConfig) -> dict[str, Any]:
     return result
 
 
-def files_line(summary: dict[str, Any]) -> str:
-    """`atmos.yaml (merged with .atmos.d/auth.yaml, …)`: the configuration, then what was merged into it."""
-    merged = [f for f in summary["files"] if f != summary["source"]]
-    return summary["source"] + (f" (merged with {', '.join(merged)})" if merged else "")
-
-
 def _plain(entry: dict[str, Any]) -> dict[str, Any]:
     """An entry as written: `env` as a mapping, empty `spec` and `env` left out."""
     if "env" in entry:
@@ -68,7 +62,7 @@ def _hide(value: Any, path: tuple[str, ...], config: AuthConfig) -> Any:
 
 
 def render_tree(summary: dict[str, Any]) -> str:
-    lines = [f"Configuration: {files_line(summary)}", "", "Providers"]
+    lines = [f"Configuration: {files_line(summary['source'], summary['files'])}", "", "Providers"]
     for name, p in summary["providers"].items():
         detail = " ".join(x for x in (p.get("region") or "", p.get("start_url") or "") if x)
         lines.append(f"  {name}  [{p['kind']}]  {detail}".rstrip() + _unavailable(p))

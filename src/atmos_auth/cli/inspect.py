@@ -30,9 +30,10 @@ def validate_command(app: App, verbose: bool, strict: bool) -> None:
     config = app.config
     warnings = check(config, strict=strict)
     shown = f", with {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
-    from atmos_auth.listing import describe, files_line
+    from atmos_auth.config.yaml_source import display_name, files_line
 
-    output.ok(f"Authentication configuration is valid: {files_line(describe(config))}{shown}")
+    files = [display_name(f) for f in config.files or (config.source,)]
+    output.ok(f"Authentication configuration is valid: {files_line(display_name(config.source), files)}{shown}")
     for line in warnings:
         output.status(f"  warning: {line}")
     if verbose:

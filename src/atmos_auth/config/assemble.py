@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +31,14 @@ _REMOTE = re.compile(r"^(https?://|git::|git@|s3::|s3://|gcs::|gcs://|oci://|fil
 _GLOB = re.compile(r"[*?\[{]")
 
 
-@dataclass
 class Request:
-    """What the command line and environment ask for."""
+    """What the command line and environment ask for, and the files imported so far (MAX_FILES in all)."""
 
-    environ: Mapping[str, str]
-    profiles: Sequence[str] = ()
-    base_path: str | None = None
-    cwd: Path = field(default_factory=Path.cwd)
-    #: Files imported so far (MAX_FILES in all).
-    read: int = 0
+    def __init__(self, environ: Mapping[str, str], profiles: Sequence[str] = (), base_path: str | None = None,
+                 cwd: Path | None = None) -> None:
+        self.environ, self.profiles, self.base_path = environ, profiles, base_path
+        self.cwd = cwd or Path.cwd()
+        self.read = 0
 
     @property
     def runtime_base(self) -> str | None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from atmos_auth.errors import ConfigError, UsageError
 
@@ -22,8 +22,7 @@ DOT_NAMES = (".atmos.yaml", ".atmos.yml")
 _LOCAL_MARKERS = ("atmos.yaml", ".atmos.yaml", ".atmos", ".atmos.d", "atmos.d")
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     path: Path
     why: str
     #: Read with its atmos.d/, .atmos.d/ and import: (all but the system file).

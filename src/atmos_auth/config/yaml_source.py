@@ -93,6 +93,12 @@ def hidden(marked: AbstractSet[YamlPath], path: YamlPath) -> bool:
     return any(path[:end] in marked for end in range(len(path), -1, -1)) if marked else False
 
 
+def files_line(source: str, files: list[str]) -> str:
+    """`atmos.yaml (merged with .atmos.d/auth.yaml, …)`: the configuration, then what was merged into it."""
+    merged = [f for f in files if f != source]
+    return source + (f" (merged with {', '.join(merged)})" if merged else "")
+
+
 def display_name(path: Path) -> str:
     """`path` relative to the current folder when it is under it."""
     try:

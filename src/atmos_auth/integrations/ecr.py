@@ -7,16 +7,18 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from atmos_auth.aws import REJECTED, client, error_code, local_expiry, skew_hint, translate
 from atmos_auth.config.model import IntegrationConfig
 from atmos_auth.config.types import AccountId, Region, Strict
 from atmos_auth.credentials import Credentials, utcnow
-from atmos_auth.docker_config import INLINE, DockerConfig, DockerLogin, Stored, fingerprint
 from atmos_auth.errors import IntegrationError, StorageError
 from atmos_auth.integrations.ecr_hosts import RegistryHost, parse_registry, registry_host
-from atmos_auth.stores.docker_state import DockerState, WrittenLogin
+
+if TYPE_CHECKING:  # the Docker config's machinery is loaded by the commands that log in, not by every command
+    from atmos_auth.docker_config import DockerConfig, Stored
+    from atmos_auth.stores.docker_state import WrittenLogin
 
 KIND = "aws/ecr"
 log = logging.getLogger("atmos_auth")
@@ -96,6 +98,8 @@ def login(credentials: Credentials, targets: list[Target], identity: str | None,
           force: bool = False) -> list[RegistryLogin]:
     """One GetAuthorizationToken per region (all its registries at once), regions in parallel; then one
     Docker config write for every registry that got a token. Results keep the order of `targets`."""
+    from atmos_auth.docker_config import DockerConfig
+
     docker = DockerConfig()
     reused = {} if force else _still_valid(docker, targets, identity)
     outcomes = _fetch_all(credentials, identity, [t for t in targets if t.registry.host not in reused])
@@ -142,6 +146,9 @@ def _store(docker: DockerConfig, outcomes: dict[str, Outcome], identity: str | N
            targets: list[Target]) -> dict[str, Stored]:
     """Write every token in one Docker config update; each host that fails is reported on its own, and
     whatever was stored anywhere (the file or a helper) is remembered, so logout removes it."""
+    from atmos_auth.docker_config import DockerLogin, fingerprint
+    from atmos_auth.stores.docker_state import DockerState, WrittenLogin
+
     good = {t.registry.host: (t, v) for t in targets if isinstance(v := outcomes.get(t.registry.host), tuple)}
     if not good:
         return {}
@@ -167,6 +174,8 @@ def _store(docker: DockerConfig, outcomes: dict[str, Outcome], identity: str | N
 
 
 def _remember(written: list[WrittenLogin], not_written: list[WrittenLogin]) -> None:
+    from atmos_auth.stores.docker_state import DockerState
+
     try:
         DockerState().record(written)
         DockerState().abandon(not_written)
@@ -176,6 +185,9 @@ def _remember(written: list[WrittenLogin], not_written: list[WrittenLogin]) -> N
 
 def _still_valid(docker: DockerConfig, targets: list[Target], identity: str | None) -> dict[str, RegistryLogin]:
     """Registries whose config.json entry is still the token we wrote for this identity, with time left."""
+    from atmos_auth.docker_config import INLINE, fingerprint
+    from atmos_auth.stores.docker_state import DockerState
+
     written = {e.host: e for e in DockerState().all() if e.config == str(docker.path) and e.identity == identity}
     if not any(t.registry.host in written for t in targets):
         return {}
