@@ -8,18 +8,40 @@ from typing import Any
 import click
 
 from atmos_auth.cli.app import App
+from atmos_auth.cli.picker import SELECT, can_ask, choose
 from atmos_auth.errors import UsageError
 
 
+def identity_option(func: Callable[..., Any], help: str = "Identity to use; a bare -i lets you choose on a "
+                    "terminal.") -> Callable[..., Any]:
+    return click.option("-i", "--identity", "identity_option", metavar="NAME", is_flag=False, flag_value=SELECT,
+                        help=help)(func)
+
+
 def identity_arguments(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option("-i", "--identity", "identity_option", metavar="NAME",
-                        help="Identity to use (same as the positional IDENTITY).")(func)
+    func = identity_option(func, "Identity to use (same as the positional IDENTITY); a bare -i lets you choose "
+                                 "on a terminal.")
     return click.argument("identity", required=False, metavar="[IDENTITY]")(func)
 
 
 def pick_identity(app: App, positional: str | None, option: str | None) -> str:
     from atmos_auth.chain import choose_identity
 
+    if option == SELECT:
+        return select_identity(app)
     if positional and option and positional != option:
         raise UsageError(f"two identities given: {positional!r} and --identity {option!r}; give one")
+    named = positional or option or app.environ.get("ATMOS_IDENTITY")
+    defaults = [n for n, i in app.config.identities.items() if i.default]
+    if not named and len(defaults) != 1 and can_ask():  # as Atmos: no default, or several, on a terminal
+        why = "several identities are marked default: true" if defaults else "no identity given and none is default"
+        return select_identity(app, why, defaults or None)
     return choose_identity(app.config, positional or option, app.environ)
+
+
+def select_identity(app: App, why: str = "--identity was given without a name",
+                    among: list[str] | None = None) -> str:
+    from atmos_auth.chain import known_identity
+
+    return known_identity(app.config, choose(among or list(app.config.identities), why))
+

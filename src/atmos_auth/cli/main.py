@@ -128,11 +128,35 @@ def auth() -> None:
     """
 
 
+@cli.group("aws", cls=_Group)
+def aws_group() -> None:
+    """AWS commands of Atmos that this tool implements: `atmos aws ecr login`."""
+
+
+@aws_group.group("ecr", cls=_Group)
+def ecr_group() -> None:
+    """Amazon ECR: Docker login by integration, identity or registry.
+
+    \b
+    Examples:
+      atmos aws ecr login dev/ecr
+      atmos aws ecr login --identity dev-admin
+    """
+
+
+@cli.command("version")
+def version_command() -> None:
+    """Print this tool's version."""
+    click.echo(f"atmos-auth {__version__}")
+
+
 def _register() -> None:
     from atmos_auth.cli import commands
+    from atmos_auth.cli.ecr import aws_ecr_login_command
 
     for command in commands.ALL:
         auth.add_command(command)
+    ecr_group.add_command(aws_ecr_login_command)
 
 
 _register()
@@ -142,6 +166,16 @@ def main() -> None:
     from atmos_auth.cli.global_flags import normalize
 
     try:
-        cli(args=normalize(sys.argv[1:]), prog_name="atmos")
+        code = cli.main(args=normalize(sys.argv[1:]), prog_name="atmos", standalone_mode=False)
     except KeyboardInterrupt:  # raised outside a command (e.g. while parsing)
         sys.exit(EXIT_INTERRUPTED)
+    except click.UsageError as error:  # an unknown command, option or value: exit 1, as Atmos (cobra) does
+        error.show()
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -8,7 +8,7 @@ import subprocess
 import click
 
 from atmos_auth.cli.app import App, pass_app
-from atmos_auth.cli.identity_args import pick_identity
+from atmos_auth.cli.identity_args import identity_option, pick_identity
 from atmos_auth.errors import UsageError
 
 #: Inherited credentials that would silently win over the identity's profile.
@@ -39,7 +39,7 @@ def _run(argv: list[str], env: dict[str, str]) -> int:
 
 
 @click.command("exec", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
-@click.option("-i", "--identity", "identity_option", metavar="NAME", help="Identity to use.")
+@identity_option
 @click.option("--device-flow", is_flag=True, help="Allow a headless device flow if a sign-in is needed.")
 @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[IDENTITY] -- COMMAND [ARGS]...")
 @pass_app
@@ -72,7 +72,7 @@ def exec_command(app: App, identity_option: str | None, device_flow: bool, args:
 
 @click.command("shell")
 @click.argument("identity", required=False, metavar="[IDENTITY]")
-@click.option("-i", "--identity", "identity_option", metavar="NAME", help="Identity to use.")
+@identity_option
 @click.option("--shell", "shell", metavar="PATH", help="Shell to start (default: $ATMOS_SHELL, $SHELL, /bin/sh).")
 @pass_app
 def shell_command(app: App, identity: str | None, identity_option: str | None, shell: str | None) -> None:

@@ -1,0 +1,44 @@
+"""Choosing an identity on a terminal, as Atmos's bare `--identity` does; without a terminal, an error
+that lists the choices (a script must name one)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from atmos_auth.errors import InteractionRequired
+
+#: What a bare `-i`/`--identity` (no value) stands for, as in Atmos (IdentityFlagSelectValue).
+SELECT = "__SELECT__"
+
+
+def can_ask() -> bool:
+    from atmos_auth.cli.terminal import TerminalInteraction
+
+    return TerminalInteraction.force_tty or (sys.stdin.isatty() and sys.stderr.isatty())
+
+
+def choose(names: list[str], why: str) -> str:
+    """One of `names`, by number or by typing part of it (the list narrows as you type a filter)."""
+    if not names:
+        raise InteractionRequired(f"{why}, and no identity is defined", remedy="add one under auth.identities")
+    if not can_ask():
+        raise InteractionRequired(f"{why}; choosing one needs a terminal",
+                                  remedy=f"name one with --identity NAME: {', '.join(names)}")
+    shown = names
+    while True:
+        click.echo(f"{why}. Choose an identity (a number, or part of a name to narrow the list):", err=True)
+        for number, name in enumerate(shown, start=1):
+            click.echo(f"  {number:>2}) {name}", err=True)
+        answer = click.prompt("identity", err=True, prompt_suffix="> ").strip()
+        if answer.isdigit() and 1 <= int(answer) <= len(shown):
+            return shown[int(answer) - 1]
+        if answer in names:
+            return answer
+        narrowed = [n for n in names if answer.lower() in n.lower()]
+        if len(narrowed) == 1:
+            return narrowed[0]
+        shown = narrowed or names
+        if not narrowed:
+            click.echo(f"  nothing matches {answer!r}", err=True)
