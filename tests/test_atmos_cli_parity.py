@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.conftest import EXAMPLES, login_env, run_atmos, use_config
+from tests.conftest import EXAMPLES, calls, login_env, run_atmos, use_config
 from tests.test_interactive import exit_status, spawn
 
 ALL = (EXAMPLES / "all.yaml").read_text()  # three identities, none default
@@ -75,3 +75,68 @@ def test_issue_10_unknown_commands_options_and_values_exit_1_as_in_atmos(isolate
 def test_issue_10_version(isolated_home) -> None:
     result = run_atmos("version")
     assert result.returncode == 0 and result.stdout.startswith("atmos-auth ")
+
+
+def test_issue_10_env_formats_files_and_variables(tmp_path, isolated_home) -> None:
+    use_config((EXAMPLES / "quick-start.yaml").read_text().replace(
+        "        provider: company-sso\n", "        provider: company-sso\n      env: [{key: TF_VAR_note, value: \"it's a b\"}]\n", 1))
+    plain = run_atmos("auth", "env", "dev-admin", "--format", "env")
+    assert plain.returncode == 0 and "TF_VAR_note=it's a b\n" in plain.stdout + "\n" and "export" not in plain.stdout
+    lines = plain.stdout.splitlines()
+    assert lines == sorted(lines)
+    dotenv = run_atmos("auth", "env", "dev-admin", env={"ATMOS_AUTH_ENV_FORMAT": "dotenv"})
+    assert "TF_VAR_note='it'\"'\"'s a b'" in dotenv.stdout
+    target = tmp_path / "out" / "vars.env"
+    target.parent.mkdir()
+    for args, env in ((("-o", str(target)), {}), ((), {"ATMOS_AUTH_ENV_OUTPUT_FILE": str(target)})):
+        written = run_atmos("auth", "env", "dev-admin", "-f", "dotenv", *args, env=env)
+        assert written.returncode == 0 and written.stdout == "", written.stderr
+    assert (target.stat().st_mode & 0o777) == 0o600
+    assert target.read_text().count("AWS_PROFILE=dev-admin") == 2  # appended, as Atmos does
+    github = tmp_path / "github_env"
+    assert run_atmos("auth", "env", "dev-admin", "-f", "github", env={"GITHUB_ENV": str(github)}).returncode == 0
+    assert "AWS_PROFILE=dev-admin\n" in github.read_text()
+    assert json.loads(run_atmos("auth", "env", "dev-admin", "-f", "json").stdout)["TF_VAR_note"] == "it's a b"
+
+
+def test_issue_10_env_login_signs_in_when_nothing_is_cached(emu) -> None:
+    use_config("quick-start")
+    result = run_atmos("auth", "env", "dev-admin", "--login", env=login_env())
+    assert result.returncode == 0 and "export AWS_PROFILE=dev-admin" in result.stdout, result.stderr
+    assert "sso-oidc:CreateToken" in calls(emu, "sso-oidc:")
+    again = run_atmos("auth", "whoami", "dev-admin")
+    assert again.returncode == 0, again.stderr
+
+
+def test_issue_10_exec_and_shell_environment_as_atmos_sets_it(emu) -> None:
+    use_config((EXAMPLES / "quick-start.yaml").read_text() + "env:\n  TEAM: platform\n  AWS_PROFILE: not-this\n")
+    ran = run_atmos("auth", "exec", "dev-admin", "--", "sh", "-c",
+                    "echo $AWS_SDK_LOAD_CONFIG $AWS_EC2_METADATA_DISABLED $TEAM $AWS_PROFILE", env=login_env())
+    assert ran.returncode == 0 and ran.stdout.strip() == "1 true platform dev-admin", ran.stderr
+    shell = run_atmos("auth", "shell", "dev-admin", "--shell", "/bin/sh", "--", "-c", "echo $TEAM; exit 7")
+    assert shell.returncode == 7 and shell.stdout.strip() == "platform", shell.stderr
+
+
+def test_issue_10_tags_choose_the_identity_and_the_providers(emu) -> None:
+    text = ALL.replace("    prod-deployer:\n", "    prod-deployer:\n      tags: [prod, deploy]\n", 1).replace(
+        "    platform-admin:\n", "    platform-admin:\n      tags: [platform]\n", 1).replace(
+        "      kind: aws/iam-identity-center\n", "      kind: aws/iam-identity-center\n      tags: [sso]\n", 1)
+    use_config(text)
+    one = run_atmos("auth", "login", "--tags", "nope,prod", "--no-integrations", env=login_env())
+    assert one.returncode == 0 and "prod-deployer" in one.stderr, one.stderr
+    none = run_atmos("auth", "login", "--tags", "qa")
+    assert none.returncode == 2 and "no identities match tags qa" in none.stderr and "deploy, platform, prod" in \
+        none.stderr
+    several = run_atmos("auth", "login", "--tags", "prod,platform")
+    assert several.returncode == 2 and "several identities match tags prod, platform" in several.stderr
+    assert "prod-deployer, platform-admin" in several.stderr
+    out = run_atmos("auth", "logout", "--tags", "sso", "--dry-run")
+    assert out.returncode == 0 and "SSO session of company-sso" in out.stderr, out.stderr
+    assert run_atmos("auth", "logout", "--tags", "nothing").returncode == 2
+
+
+def test_issue_10_atmos_global_flags_are_accepted_anywhere(isolated_home) -> None:
+    use_config("quick-start")
+    result = run_atmos("--mask=false", "--pager", "--heatmap-mode", "bar", "--identity", "dev-admin", "auth", "env",
+                       "--interactive", "--edition=2026")
+    assert result.returncode == 0 and "AWS_PROFILE=dev-admin" in result.stdout, result.stderr

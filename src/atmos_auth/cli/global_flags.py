@@ -8,6 +8,11 @@ from __future__ import annotations
 #: Root flags that take a value, and those that do not (cloudposse/atmos pkg/flags/global_builder.go).
 WITH_VALUE = {"--config", "--config-path", "--base-path", "--profile", "--logs-level", "--logs-file", "--chdir", "-C"}
 SWITCHES = {"--no-color", "--force-color", "--force-tty"}
+#: Atmos's other root flags, about its terminal UI, profiler, AI and stacks: accepted (a script may pass
+#: them) and without effect here. Switches may carry `=value`, as cobra allows.
+IGNORED_WITH_VALUE = {"--profiler-port", "--profiler-host", "--profile-file", "--profile-type", "--heatmap-mode",
+                      "--skill", "--settings-list-merge-strategy", "--edition", "--redirect-stderr", "--use-version"}
+IGNORED_SWITCHES = {"--mask", "--interactive", "--pager", "--cast", "--profiler-enabled", "--heatmap", "--ai"}
 _IDENTITY = {"-i", "--identity"}
 
 
@@ -22,7 +27,11 @@ def normalize(argv: list[str]) -> list[str]:
             rest += argv[index:]
             break
         name = arg.split("=", 1)[0]
-        if name in WITH_VALUE and "=" in arg:
+        if name in IGNORED_SWITCHES or (name in IGNORED_WITH_VALUE and "=" in arg):
+            pass
+        elif name in IGNORED_WITH_VALUE:
+            index += 1  # and its value
+        elif name in WITH_VALUE and "=" in arg:
             front.append(arg)
         elif name in WITH_VALUE and index + 1 < len(argv):
             front += [arg, argv[index + 1]]
@@ -38,6 +47,10 @@ def normalize(argv: list[str]) -> list[str]:
 def _identity_after_subcommand(argv: list[str]) -> list[str]:
     if "auth" not in argv or "--" in argv[:argv.index("auth")]:
         return argv
+    if argv[0].split("=", 1)[0] in _IDENTITY:  # Atmos's global --identity: `atmos --identity x auth env`
+        size = 1 if "=" in argv[0] else 2
+        at = argv.index("auth")
+        argv = [*argv[size:at + 1], *argv[:size], *argv[at + 1:]]
     start = argv.index("auth") + 1
     moved: list[str] = []
     index = start

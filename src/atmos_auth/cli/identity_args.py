@@ -45,3 +45,32 @@ def select_identity(app: App, why: str = "--identity was given without a name",
 
     return known_identity(app.config, choose(among or list(app.config.identities), why))
 
+
+
+def split_tags(text: str | None) -> list[str]:
+    return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+def matching(entries: dict[str, Any], wanted: list[str]) -> list[str]:
+    """Names of the entries with any of the `wanted` tags (Atmos's TagModeAny)."""
+    return [name for name, entry in entries.items() if set(getattr(entry, "tags", None) or ()) & set(wanted)]
+
+
+def no_match(kind: str, entries: dict[str, Any], wanted: list[str]) -> UsageError:
+    existing = sorted({t for entry in entries.values() for t in getattr(entry, "tags", None) or ()})
+    return UsageError(f"no {kind} match tags {', '.join(wanted)}",
+                      remedy=f"tags that exist: {', '.join(existing)}" if existing else f"no {kind} have tags")
+
+
+def identity_by_tags(app: App, text: str) -> str:
+    """The one identity with any of these tags; several: choose on a terminal; none: an error with the tags
+    that exist."""
+    wanted = split_tags(text)
+    found = matching(app.config.identities, wanted)
+    if not found:
+        raise no_match("identities", app.config.identities, wanted)
+    if len(found) == 1:
+        from atmos_auth.chain import known_identity
+
+        return known_identity(app.config, found[0])
+    return select_identity(app, f"several identities match tags {', '.join(wanted)}", found)

@@ -53,32 +53,46 @@ def whoami_command(app: App, identity: str | None, identity_option: str | None, 
 
 @click.command("env")
 @identity_arguments
-@click.option("-f", "--format", "fmt", type=click.Choice(["bash", "dotenv", "json", "github"]), default="bash",
-              show_default=True, help="github appends to $GITHUB_ENV.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["bash", "dotenv", "env", "json", "github"]),
+              default="bash", show_default=True, envvar="ATMOS_AUTH_ENV_FORMAT",
+              help="bash: export K='v'; dotenv: K='v'; env: K=v (unquoted); json; github: for $GITHUB_ENV "
+                   "(also $ATMOS_AUTH_ENV_FORMAT).")
+@click.option("-o", "--output-file", metavar="FILE", envvar="ATMOS_AUTH_ENV_OUTPUT_FILE",
+              help="Append to FILE (created 0600) instead of printing; github defaults to $GITHUB_ENV "
+                   "(also $ATMOS_AUTH_ENV_OUTPUT_FILE).")
+@click.option("--login", is_flag=True, help="Sign in first when the cache holds no valid credentials.")
+@click.option("--device-flow", is_flag=True, help="With --login: allow a headless device flow.")
 @pass_app
-def env_command(app: App, identity: str | None, identity_option: str | None, fmt: str) -> None:
-    """Print the variables that point AWS tools (and Docker) at IDENTITY's profile. No secrets.
+def env_command(app: App, identity: str | None, identity_option: str | None, fmt: str, output_file: str | None,
+                login: bool, device_flow: bool) -> None:
+    """Print the variables that point AWS tools (and Docker) at IDENTITY's profile, and the identity's own
+    `env:`. No secrets. Keys are sorted.
 
     \b
     Examples:
       eval "$(atmos auth env dev-admin)"
-      atmos auth env ci-deployer --format github     # in a GitHub Actions step
+      atmos auth env dev-admin --format dotenv -o .env
+      atmos auth env ci-deployer --format github --login     # in a GitHub Actions step
     """
     from atmos_auth import env_format
     from atmos_auth.session import environment
 
-    env = environment(app.config, pick_identity(app, identity, identity_option))
-    if fmt == "json":
-        output.as_json(env)
+    name = pick_identity(app, identity, identity_option)
+    if login:
+        from atmos_auth.cli.terminal import TerminalInteraction
+        from atmos_auth.session import context, sign_in
+
+        sign_in(app.config, name, context(app.config, TerminalInteraction(device_flow=device_flow)))
+    env = environment(app.config, name)
+    if fmt == "github" and not output_file:
+        output_file = os.environ.get("GITHUB_ENV")
+        if not output_file:
+            raise UsageError("--format github needs $GITHUB_ENV (it is set inside GitHub Actions) or -o FILE")
+    text = env_format.render(env, fmt)
+    if output_file:
+        env_format.append(output_file, text)
+        output.ok(f"Appended {len(env)} variables to {output_file}")
         return
-    if fmt == "github":
-        target = os.environ.get("GITHUB_ENV")
-        if not target:
-            raise UsageError("--format github needs $GITHUB_ENV (it is set inside GitHub Actions)")
-        with open(target, "a", encoding="utf-8", errors="surrogateescape") as handle:
-            handle.write(env_format.github(env))
-        output.ok(f"Appended {len(env)} variables to $GITHUB_ENV")
-        return
-    output.data(env_format.shell(env, export=fmt == "bash"))
+    output.data(text.rstrip("\n"))
 
 

@@ -9,7 +9,14 @@ import click
 
 from atmos_auth.cli import output
 from atmos_auth.cli.app import App, pass_app
-from atmos_auth.cli.identity_args import identity_arguments, pick_identity
+from atmos_auth.cli.identity_args import (
+    identity_arguments,
+    identity_by_tags,
+    matching,
+    no_match,
+    pick_identity,
+    split_tags,
+)
 from atmos_auth.errors import EXIT_ERROR, EXIT_INTEGRATIONS_FAILED, UsageError
 
 
@@ -40,9 +47,11 @@ def registry_json(results: list[Any], identity: str | None) -> list[dict[str, An
 @click.option("--no-browser", is_flag=True, help="Do not open a browser for the device code.")
 @click.option("--no-integrations", is_flag=True, help="Skip auto_provision integrations (ECR logins).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--tags", metavar="A,B", help="Choose the identity by its tags (any of them; several matches: "
+              "choose on a terminal).")
 @pass_app
 def login_command(app: App, identity: str | None, identity_option: str | None, force: bool, device_flow: bool,
-                  no_browser: bool, no_integrations: bool, fmt: str) -> None:
+                  no_browser: bool, no_integrations: bool, fmt: str, tags: str | None) -> None:
     """Sign in as IDENTITY, write its AWS profile, and run its auto_provision integrations.
 
     Reuses cached credentials while they have more than 15 minutes left. Every `aws/ecr`
@@ -61,7 +70,8 @@ def login_command(app: App, identity: str | None, identity_option: str | None, f
     from atmos_auth.stores.aws_files import profile_of
     from atmos_auth.text import time_left
 
-    name = pick_identity(app, identity, identity_option)
+    name = identity_by_tags(app, tags) if tags and not (identity or identity_option) else \
+        pick_identity(app, identity, identity_option)
     ctx = context(app.config, TerminalInteraction(device_flow=device_flow, no_browser=no_browser), force)
     outcome = login(app.config, name, ctx, integrations=not no_integrations)
     creds, now = outcome.auth.credentials, utcnow()
@@ -92,9 +102,10 @@ def login_command(app: App, identity: str | None, identity_option: str | None, f
 @click.option("--provider", "provider", metavar="NAME", help="Log out every identity of this provider, and its SSO session.")
 @click.option("--all", "everything", is_flag=True, help="Log out every identity and provider.")
 @click.option("--dry-run", is_flag=True, help="Only show what would be removed.")
+@click.option("--tags", metavar="A,B", help="Log out the providers with any of these tags.")
 @pass_app
 def logout_command(app: App, identity: str | None, identity_option: str | None, provider: str | None,
-                   everything: bool, dry_run: bool) -> None:
+                   everything: bool, dry_run: bool, tags: str | None) -> None:
     """Remove what this tool stored: cached credentials, AWS profile sections, SSO sessions, Docker logins.
 
     Docker entries are removed only while they still hold the token this tool wrote; anything you
@@ -108,14 +119,26 @@ def logout_command(app: App, identity: str | None, identity_option: str | None, 
     """
     from atmos_auth.logout import logout
 
-    chosen = [x for x in (identity or identity_option, provider, everything or None) if x]
+    chosen = [x for x in (identity or identity_option, provider, everything or None, tags) if x]
     if len(chosen) > 1:
-        raise UsageError("give one of IDENTITY, --provider or --all")
+        raise UsageError("give one of IDENTITY, --provider, --tags or --all")
     config = app.config
     if provider and provider not in config.providers:
         raise UsageError(f"provider {provider!r} is not defined (providers: {', '.join(config.providers) or 'none'})")
-    name = None if (provider or everything) else pick_identity(app, identity, identity_option)
-    report = logout(config, identity=name, provider=provider, dry_run=dry_run)
+    providers: list[str | None] = [provider] if provider else []
+    if tags:  # as Atmos: the providers with any of these tags
+        providers = [*matching(config.providers, split_tags(tags))]
+        if not providers:
+            raise no_match("providers", config.providers, split_tags(tags))
+    name = None if (providers or everything) else pick_identity(app, identity, identity_option)
+    from atmos_auth.logout import LogoutReport
+
+    report = LogoutReport()
+    for each in providers or [None]:
+        part = logout(config, identity=name, provider=each, dry_run=dry_run)
+        report.removed += part.removed
+        report.failed += part.failed
+    provider = ", ".join(p for p in providers if p) or None
     verb = "Would remove" if dry_run else "Removed"
     if not report.removed and not report.failed:
         output.ok("Nothing to remove.")

@@ -22,6 +22,8 @@ def _identity_env(app: App, name: str, device_flow: bool) -> dict[str, str]:
 
     sign_in(app.config, name, context(app.config, TerminalInteraction(device_flow=device_flow)))
     env = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    env.update(app.config.global_env)  # atmos.yaml's top-level `env:`, as Atmos applies it to what it runs
+    env.update({"AWS_SDK_LOAD_CONFIG": "1", "AWS_EC2_METADATA_DISABLED": "true"})  # the profile, never IMDS
     env.update(environment(app.config, name))
     env["ATMOS_IDENTITY"] = name
     return env
@@ -70,23 +72,34 @@ def exec_command(app: App, identity_option: str | None, device_flow: bool, args:
     raise click.exceptions.Exit(_run(command, _identity_env(app, name, device_flow)))
 
 
-@click.command("shell")
-@click.argument("identity", required=False, metavar="[IDENTITY]")
+@click.command("shell", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
 @identity_option
 @click.option("--shell", "shell", metavar="PATH", help="Shell to start (default: $ATMOS_SHELL, $SHELL, /bin/sh).")
+@click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[IDENTITY] [-- SHELL_ARGS]...")
 @pass_app
-def shell_command(app: App, identity: str | None, identity_option: str | None, shell: str | None) -> None:
-    """Start a shell with IDENTITY's AWS profile; `exit` returns with the shell's exit code.
+def shell_command(app: App, identity_option: str | None, shell: str | None, args: tuple[str, ...]) -> None:
+    """Start a shell with IDENTITY's AWS profile; `exit` returns with the shell's exit code. With no
+    SHELL_ARGS it is a login shell (-l), as in Atmos; after `--` they go to the shell.
 
     \b
-    Example:
+    Examples:
       atmos auth shell dev-admin
+      atmos auth shell dev-admin -- -c 'aws sts get-caller-identity'
     """
-    name = pick_identity(app, identity, identity_option)
+    items = list(args)
+    split = items.index("--") if "--" in items else len(items)
+    before, shell_args = items[:split], items[split + 1:]
+    while len(before) > 1 and before[1].split("=", 1)[0] in ("--shell", "-i", "--identity"):  # options after IDENTITY
+        flag, _, value = before.pop(1).partition("=")
+        value = value or (before.pop(1) if len(before) > 1 else "")
+        shell, identity_option = (value, identity_option) if flag == "--shell" else (shell, value)
+    if len(before) > 1:
+        raise UsageError(f"one identity, then `--` and the shell's arguments; got {' '.join(before)}")
+    name = pick_identity(app, before[0] if before else None, identity_option)
     env = _identity_env(app, name, device_flow=False)
     env["ATMOS_SHLVL"] = str(int(os.environ.get("ATMOS_SHLVL", "0") or 0) + 1)
     program = shell or os.environ.get("ATMOS_SHELL") or os.environ.get("SHELL") or "/bin/sh"
     click.echo(f"→ Entering a shell as {name} (type 'exit' to leave)", err=True)
-    code = _run([program], env)
+    code = _run([program, *(shell_args or ["-l"])], env)
     click.echo(f"← Left the shell of {name}", err=True)
     raise click.exceptions.Exit(code)

@@ -90,7 +90,7 @@ def validate_source(source: YamlSource) -> AuthConfig:
     config = AuthConfig(
         source=source.path, files=tuple(source.files), settings=settings, providers=typed["providers"],
         identities=typed["identities"], integrations=typed["integrations"],
-        from_env=frozenset(source.from_env), logs=logs, kinds=kinds, links=_links(auth),
+        from_env=frozenset(source.from_env), logs=logs, kinds=kinds, links=_links(auth), global_env=_env(data),
     )
     for path, message, blocks in check_references(config, auth):
         problems.add(path, message, blocks=blocks, owner="path" if blocks else ("settings", "identities"),
@@ -109,6 +109,15 @@ def check(config: AuthConfig, *, strict: bool = False) -> list[str]:
     if errors or (strict and warnings):
         raise ConfigInvalid(errors + warnings if strict else errors)
     return warnings
+
+
+def _env(data: dict[str, Any]) -> dict[str, str]:
+    """The top-level `env:` as Atmos exports it: names to text (booleans as true/false); others left out."""
+    env = data.get("env")
+    if not isinstance(env, dict):
+        return {}
+    return {str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in env.items()
+            if isinstance(v, str | int | float | bool) and "\0" not in str(v) and str(k).isascii() and str(k).isidentifier()}
 
 
 def _fold_case(problems: Problems, entries: dict[str, Any]) -> dict[str, Any]:

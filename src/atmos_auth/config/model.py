@@ -193,6 +193,8 @@ class AuthConfig:
     files: tuple[Path, ...] = ()
     #: The credential namespace (config.realm); "" for a configuration built without one.
     realm: str = ""
+    #: atmos.yaml's top-level `env:`: what `auth exec` and `auth shell` add to the environment.
+    global_env: dict[str, str] = field(default_factory=dict)
     providers: dict[str, ProviderConfig] = field(default_factory=dict)
     identities: dict[str, IdentityConfig] = field(default_factory=dict)
     integrations: dict[str, IntegrationConfig] = field(default_factory=dict)

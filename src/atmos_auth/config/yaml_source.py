@@ -114,7 +114,7 @@ class _TooBig(Exception):
 
 
 #: Top-level keys whose YAML functions are evaluated (the values this tool uses).
-_EVALUATED = frozenset({"auth", "logs", "import", "base_path", "profiles"})
+_EVALUATED = frozenset({"auth", "logs", "import", "base_path", "profiles", "env"})
 _HIDDEN = frozenset({"!env", "!exec", "!include", "!include.raw"})
 
 
