@@ -140,3 +140,22 @@ def test_issue_10_atmos_global_flags_are_accepted_anywhere(isolated_home) -> Non
     result = run_atmos("--mask=false", "--pager", "--heatmap-mode", "bar", "--identity", "dev-admin", "auth", "env",
                        "--interactive", "--edition=2026")
     assert result.returncode == 0 and "AWS_PROFILE=dev-admin" in result.stdout, result.stderr
+
+
+def test_issue_10_list_filters_and_graph_formats(isolated_home) -> None:
+    use_config(ALL.replace("    prod-deployer:\n", "    prod-deployer:\n      tags: [prod]\n", 1))
+    only = json.loads(run_atmos("auth", "list", "--identities=dev-admin,prod-deployer", "-f", "json").stdout)
+    assert list(only["identities"]) == ["dev-admin", "prod-deployer"] and not only["providers"]
+    providers = json.loads(run_atmos("auth", "list", "--providers", "-f", "json").stdout)
+    assert list(providers["providers"]) == ["company-sso"] and not providers["identities"]
+    tagged = json.loads(run_atmos("auth", "list", "--tags", "prod", "-f", "json").stdout)
+    assert list(tagged["identities"]) == ["prod-deployer"] and list(tagged["integrations"]) == ["prod/ecr"]
+    assert run_atmos("auth", "list", "--providers", "--identities").returncode == 2
+    assert "not found: nope" in run_atmos("auth", "list", "--identities=nope").stderr
+    dot = run_atmos("auth", "list", "-f", "dot").stdout
+    assert dot.startswith("digraph auth {") and '"company-sso" -> "dev-admin";' in dot and '"dev-admin" -> "dev/ecr";' in dot
+    assert run_atmos("auth", "list", "-f", "graphviz").stdout == dot
+    mermaid = run_atmos("auth", "list", "-f", "mermaid").stdout
+    assert mermaid.startswith("graph LR") and " --> " in mermaid
+    markdown = run_atmos("auth", "list", "-f", "md").stdout
+    assert "| dev-admin | aws/permission-set | company-sso → dev-admin |" in markdown

@@ -17,7 +17,7 @@ FLAGS = json.loads((Path(__file__).parent / "data" / "atmos-flags.json").read_te
 #: Not built yet (issue 10 stays open for them).
 NOT_YET = {("auth login", "provider"), ("auth login", "webflow"), ("auth logout", "all-realms"),
            ("auth logout", "keychain"), ("auth logout", "force"), ("auth whoami", "output"),
-           ("auth list", "providers"), ("auth list", "identities"), ("auth list", "tags"), ("*", "verbose"),
+           ("*", "verbose"),
            *{("auth console", f["long"]) for f in FLAGS if f["command"] == "auth console"}}
 IDENTITY_COMMANDS = ["login", "logout", "whoami", "env", "exec", "shell"]
 

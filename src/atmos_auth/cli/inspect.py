@@ -42,26 +42,41 @@ def validate_command(app: App, verbose: bool, strict: bool) -> None:
 
 
 @click.command("list")
-@click.option("-f", "--format", "fmt", type=click.Choice(["tree", "table", "json", "yaml"]), default="tree",
-              show_default=True, help="Output format. json/yaml never contain secret values.")
+@click.option("-f", "--format", "fmt", default="tree", show_default=True,
+              type=click.Choice(["tree", "table", "json", "yaml", "graphviz", "dot", "mermaid", "markdown", "md"]),
+              help="Output format; graphviz/dot, mermaid and markdown draw the chains. None shows a secret.")
+@click.option("--providers", metavar="[A,B]", is_flag=False, flag_value="",
+              help="Show only providers (those named, else all).")
+@click.option("--identities", metavar="[A,B]", is_flag=False, flag_value="",
+              help="Show only identities (those named, else all).")
+@click.option("--tags", metavar="A,B", help="Keep the providers and identities with any of these tags.")
 @pass_app
-def list_command(app: App, fmt: str) -> None:
+def list_command(app: App, fmt: str, providers: str | None, identities: str | None, tags: str | None) -> None:
     """List providers, identities (with their chains) and integrations.
 
     \b
     Examples:
       atmos auth list
       atmos auth list --format json | jq '.identities | keys'
+      atmos auth list --identities --tags prod
+      atmos auth list -f mermaid > auth.mmd
     """
+    from atmos_auth import listing_views
     from atmos_auth.listing import describe, render_table, render_tree
 
     app.runtime = False
-    summary = describe(app.config)
+    summary = listing_views.filtered(describe(app.config), providers, identities, tags)
     if fmt == "json":
         output.as_json(summary)
     elif fmt == "yaml":
         import yaml
 
         output.data(yaml.safe_dump(summary, sort_keys=False).rstrip())
+    elif fmt in ("graphviz", "dot"):
+        output.data(listing_views.graphviz(summary))
+    elif fmt == "mermaid":
+        output.data(listing_views.mermaid(summary))
+    elif fmt in ("markdown", "md"):
+        output.data(listing_views.markdown(summary))
     else:
         output.data(render_tree(summary) if fmt == "tree" else render_table(summary))
