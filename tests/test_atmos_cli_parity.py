@@ -159,3 +159,22 @@ def test_issue_10_list_filters_and_graph_formats(isolated_home) -> None:
     assert mermaid.startswith("graph LR") and " --> " in mermaid
     markdown = run_atmos("auth", "list", "-f", "md").stdout
     assert "| dev-admin | aws/permission-set | company-sso → dev-admin |" in markdown
+
+
+def test_issue_10_whoami_json_carries_atmos_fields(emu, isolated_home) -> None:
+    use_config("quick-start")
+    assert run_atmos("auth", "login", "dev-admin", env=login_env()).returncode == 0
+    for result in (run_atmos("auth", "whoami", "dev-admin", "-o", "json"),
+                   run_atmos("auth", "whoami", "dev-admin", env={"ATMOS_AUTH_WHOAMI_OUTPUT": "json"}),
+                   run_atmos("auth", "whoami", "-i", "dev-admin", "-o", "json", env={"ATMOS_KEYRING_TYPE": "memory"})):
+        assert result.returncode == 0, result.stderr
+        me = json.loads(result.stdout)
+        for key in ("realm", "realm_source", "provider", "identity", "principal", "account", "region", "expiration",
+                    "environment", "paths", "credentials_ref", "last_updated", "ecr_logins"):
+            assert key in me, key
+        assert me["provider"] == "company-sso" and me["identity"] == "dev-admin" and me["realm_source"] == "config"
+        assert me["environment"]["AWS_SHARED_CREDENTIALS_FILE"].startswith("~/.config/atmos/")
+        assert [p["purpose"] for p in me["paths"]] == ["AWS credentials file", "AWS config file"]
+        assert "SecretAccessKey" not in result.stdout and "secret" not in result.stdout.lower()
+    text = run_atmos("auth", "whoami", "dev-admin")
+    assert "Realm" in text.stderr and "Provider  company-sso" in text.stderr

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from atmos_auth.authenticate import Authenticated, authenticate, cached_credentials
 from atmos_auth.chain import identity_region, root_provider
@@ -151,6 +152,29 @@ def whoami(config: AuthConfig, identity: str) -> Whoami:
                                  remedy=f"run `atmos auth login {identity}`") from None
         raise translate(exc, identity=identity, step=identity, action="sts:GetCallerIdentity") from None
     return Whoami(identity, caller["Arn"], caller["Account"], caller["UserId"], creds, written_by({identity}))
+
+
+def whoami_facts(config: AuthConfig, me: Whoami, environ: Mapping[str, str]) -> dict[str, Any]:
+    """Atmos's whoami fields (pkg/auth/types/whoami.go), none of them a secret: the environment with the
+    home folder shown as ~, the AWS files as paths, the cache entry as a reference."""
+    from atmos_auth.chain import chain_names
+    from atmos_auth.credentials import utcnow
+    from atmos_auth.steps import cache_key
+
+    home = str(Path(environ.get("HOME") or Path.home()))
+    env = {k: "~" + v[len(home):] if home != "/" and (v == home or v.startswith(home + "/")) else v
+           for k, v in environment(config, me.identity).items()}
+    files = aws_files(config, me.identity)
+    creds = me.credentials
+    return {"realm": config.realm, "realm_source": "env" if environ.get("ATMOS_AUTH_REALM") else "config",
+            "provider": root_provider(config, me.identity), "identity": me.identity, "principal": me.arn,
+            "account": me.account, "region": creds.region or identity_region(config, me.identity),
+            "expiration": creds.expires_at.isoformat() if creds.expires_at else None, "environment": env,
+            "paths": [{"location": str(path), "type": "file", "required": False, "purpose": purpose}
+                      for path, purpose in ((files.credentials, "AWS credentials file"),
+                                            (files.config, "AWS config file"))],
+            "credentials_ref": cache_key(config, chain_names(config, me.identity)),
+            "last_updated": utcnow().isoformat()}
 
 
 def _from_aws_files(config: AuthConfig, identity: str) -> Credentials | None:

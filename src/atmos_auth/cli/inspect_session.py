@@ -15,36 +15,42 @@ from atmos_auth.errors import UsageError
 @click.command("whoami")
 @identity_arguments
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-o", "--output", "output_format", type=click.Choice(["", "json"]), envvar="ATMOS_AUTH_WHOAMI_OUTPUT",
+              help="json: the same as --format json, as Atmos names it (also $ATMOS_AUTH_WHOAMI_OUTPUT).")
 @pass_app
-def whoami_command(app: App, identity: str | None, identity_option: str | None, fmt: str) -> None:
+def whoami_command(app: App, identity: str | None, identity_option: str | None, fmt: str,
+                   output_format: str | None) -> None:
     """Show who IDENTITY's cached credentials are (sts:GetCallerIdentity) and the ECR logins written for it.
 
-    Never signs in and never runs an integration.
+    Never signs in and never runs an integration. The JSON carries Atmos's fields (realm, provider,
+    identity, principal, account, region, expiration, environment, paths, credentials_ref,
+    last_updated) and this tool's (arn, user_id, expires_at, ecr_logins); never a secret.
 
     \b
     Examples:
       atmos auth whoami dev-admin
-      atmos auth whoami --format json | jq .arn
+      atmos auth whoami -o json | jq .principal
     """
     from datetime import datetime
 
     from atmos_auth.credentials import utcnow
-    from atmos_auth.session import whoami
+    from atmos_auth.session import whoami, whoami_facts
     from atmos_auth.text import expires_in, time_left
 
     me = whoami(app.config, pick_identity(app, identity, identity_option))
     creds, now = me.credentials, utcnow()
-    if fmt == "json":
-        output.as_json({"identity": me.identity, "arn": me.arn, "account": me.account, "user_id": me.user_id,
-                        "region": creds.region,
+    facts = whoami_facts(app.config, me, app.environ)
+    if fmt == "json" or output_format == "json":
+        output.as_json({**facts, "arn": me.arn, "user_id": me.user_id,
                         "expires_at": creds.expires_at.isoformat() if creds.expires_at else None,
                         "ecr_logins": [{"host": e.host, "integration": e.integration, "store": e.store,
                                         "docker_config": e.config, "expires_at": e.expires_at}
                                        for e in me.ecr_logins]})
         return
     output.ok(f"Logged in as {me.identity}")
-    for label, value in (("Principal", me.arn), ("Account", me.account), ("Region", creds.region or "-"),
-                         ("Expires", time_left(creds.expires_at, now))):
+    for label, value in (("Realm", f"{facts['realm']} ({facts['realm_source']})"), ("Provider", facts["provider"]),
+                         ("Identity", me.identity), ("Principal", me.arn), ("Account", me.account),
+                         ("Region", creds.region or "-"), ("Expires", time_left(creds.expires_at, now))):
         output.status(f"    {label:<9} {value}")
     for e in me.ecr_logins:
         left = expires_in(datetime.fromisoformat(e.expires_at), now) if e.expires_at else "unknown"
