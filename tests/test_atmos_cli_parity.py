@@ -178,3 +178,31 @@ def test_issue_10_whoami_json_carries_atmos_fields(emu, isolated_home) -> None:
         assert "SecretAccessKey" not in result.stdout and "secret" not in result.stdout.lower()
     text = run_atmos("auth", "whoami", "dev-admin")
     assert "Realm" in text.stderr and "Provider  company-sso" in text.stderr
+
+
+def test_issue_10_logout_keychain_needs_confirmation_and_all_realms_reaches_every_project(isolated_home) -> None:
+    from atmos_auth.identities.user import keyring_key
+    from atmos_auth.stores.credential_store import open_store
+    from tests.test_login import USER
+
+    use_config(USER)
+    open_store("file").set(keyring_key("alice"), {"access_key_id": "AKIAKEEP", "secret_access_key": "s3cret"})
+    kept = run_atmos("auth", "logout", "alice")
+    assert kept.returncode == 0 and open_store("file").get(keyring_key("alice")) is not None
+    refused = run_atmos("auth", "logout", "alice", "--keychain")
+    assert refused.returncode == 1 and "add --force" in refused.stderr
+    assert open_store("file").get(keyring_key("alice")) is not None
+    preview = run_atmos("auth", "logout", "alice", "--keychain", "--dry-run")
+    assert "access keys of alice" in preview.stderr and open_store("file").get(keyring_key("alice")) is not None
+    gone = run_atmos("auth", "logout", "alice", "--keychain", "--force")
+    assert gone.returncode == 0 and open_store("file").get(keyring_key("alice")) is None, gone.stderr
+    others = [isolated_home / ".config/atmos/0123456789abcdef/aws/sso/credentials",
+              isolated_home / ".config/atmos/team-a/aws/sso/config", isolated_home / ".config/atmos/aws/old/credentials"]
+    for path in others:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("[x]\naws_access_key_id = AKIA\n")
+    dry = run_atmos("auth", "logout", "--all-realms", "--dry-run")
+    assert dry.returncode == 0 and all(str(p) in dry.stderr for p in others), dry.stderr
+    assert all(p.exists() for p in others)
+    assert run_atmos("auth", "logout", "--all-realms").returncode == 0
+    assert not any(p.exists() for p in others)

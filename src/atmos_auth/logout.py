@@ -24,7 +24,7 @@ class LogoutReport:
 
 
 def logout(config: AuthConfig, *, identity: str | None = None, provider: str | None = None,
-           dry_run: bool = False) -> LogoutReport:
+           dry_run: bool = False, keychain: bool = False) -> LogoutReport:
     if identity:
         identities, providers = [identity], []
     else:
@@ -42,6 +42,13 @@ def logout(config: AuthConfig, *, identity: str | None = None, provider: str | N
                     report.append(f"cached credentials of {step.name}")
                 if not dry_run:
                     step.forget()  # also removes copies a killed writer left behind
+        if keychain and config.identities[name].kind == "aws/user":  # the long-lived keys themselves
+            from atmos_auth.identities.user import keyring_key
+
+            if ctx.store.get(keyring_key(name)) is not None:
+                report.append(f"access keys of {name} in the credential store (keychain)")
+                if not dry_run:
+                    ctx.store.delete(keyring_key(name))
         for files in (aws_files(config, name), legacy_aws_files(config, name)):
             if files.has(name):
                 report.append(f"profile [{profile_of(name)}] in {files.credentials} and {files.config}")
@@ -70,3 +77,26 @@ def logout(config: AuthConfig, *, identity: str | None = None, provider: str | N
             sweep_folder(folder)
     return result
 
+
+
+def all_realms(*, dry_run: bool = False) -> list[str]:
+    """`logout --all-realms`: the AWS files of every realm (every project) and of versions before realms,
+    each file under its lock; temp copies too. Returns what was (or would be) removed."""
+    from atmos_auth.stores import paths
+    from atmos_auth.stores.files import locked, remove_file
+
+    base = paths.config_dir()
+    folders = [base / "aws"] if (base / "aws").is_dir() else []
+    folders += [realm / "aws" for realm in sorted(base.iterdir()) if (realm / "aws").is_dir()] if base.is_dir() else []
+    removed = []
+    for folder in folders:
+        for provider in sorted(p for p in folder.iterdir() if p.is_dir()):
+            for path in (provider / "credentials", provider / "config"):
+                if path.is_file():
+                    removed.append(str(path))
+                    if not dry_run:
+                        with locked(path):
+                            remove_file(path)
+            if not dry_run:
+                sweep_folder(provider)
+    return removed

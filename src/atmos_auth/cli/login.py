@@ -97,15 +97,32 @@ def login_command(app: App, identity: str | None, identity_option: str | None, f
         raise click.exceptions.Exit(EXIT_INTEGRATIONS_FAILED)
 
 
+def _confirm_keychain() -> None:
+    """Access keys are not a cache: removing them is asked for, as Atmos does (--force in scripts)."""
+    from atmos_auth.cli.picker import can_ask
+    from atmos_auth.errors import AtmosAuthError
+
+    if not can_ask():
+        raise AtmosAuthError("--keychain removes stored access keys and needs confirmation; no terminal to ask on",
+                             remedy="add --force to remove them without asking")
+    if not click.confirm("Remove the stored access keys too (you will need to enter them again)?", err=True):
+        raise AtmosAuthError("logout cancelled; nothing was removed")
+
+
 @click.command("logout")
 @identity_arguments
 @click.option("--provider", "provider", metavar="NAME", help="Log out every identity of this provider, and its SSO session.")
 @click.option("--all", "everything", is_flag=True, help="Log out every identity and provider.")
 @click.option("--dry-run", is_flag=True, help="Only show what would be removed.")
 @click.option("--tags", metavar="A,B", help="Log out the providers with any of these tags.")
+@click.option("--all-realms", is_flag=True, help="Also remove the AWS files of every realm (every project).")
+@click.option("--keychain", is_flag=True, help="Also remove aws/user access keys from the credential store "
+              "(asks first; --force without a terminal).")
+@click.option("--force", is_flag=True, help="Do not ask before removing access keys (--keychain).")
 @pass_app
 def logout_command(app: App, identity: str | None, identity_option: str | None, provider: str | None,
-                   everything: bool, dry_run: bool, tags: str | None) -> None:
+                   everything: bool, dry_run: bool, tags: str | None, all_realms: bool, keychain: bool,
+                   force: bool) -> None:
     """Remove what this tool stored: cached credentials, AWS profile sections, SSO sessions, Docker logins.
 
     Docker entries are removed only while they still hold the token this tool wrote; anything you
@@ -122,6 +139,9 @@ def logout_command(app: App, identity: str | None, identity_option: str | None, 
     chosen = [x for x in (identity or identity_option, provider, everything or None, tags) if x]
     if len(chosen) > 1:
         raise UsageError("give one of IDENTITY, --provider, --tags or --all")
+    everything = everything or all_realms
+    if keychain and not dry_run and not force:
+        _confirm_keychain()
     config = app.config
     if provider and provider not in config.providers:
         raise UsageError(f"provider {provider!r} is not defined (providers: {', '.join(config.providers) or 'none'})")
@@ -135,9 +155,13 @@ def logout_command(app: App, identity: str | None, identity_option: str | None, 
 
     report = LogoutReport()
     for each in providers or [None]:
-        part = logout(config, identity=name, provider=each, dry_run=dry_run)
+        part = logout(config, identity=name, provider=each, dry_run=dry_run, keychain=keychain)
         report.removed += part.removed
         report.failed += part.failed
+    if all_realms:
+        from atmos_auth.logout import all_realms as every_realm
+
+        report.removed += [f"AWS file {path}" for path in every_realm(dry_run=dry_run)]
     provider = ", ".join(p for p in providers if p) or None
     verb = "Would remove" if dry_run else "Removed"
     if not report.removed and not report.failed:
