@@ -181,9 +181,10 @@ def test_issue_10_whoami_json_carries_atmos_fields(emu, isolated_home) -> None:
 
 
 def test_issue_10_logout_keychain_needs_confirmation_and_all_realms_reaches_every_project(isolated_home) -> None:
+    from tests.test_login import USER
+
     from atmos_auth.identities.user import keyring_key
     from atmos_auth.stores.credential_store import open_store
-    from tests.test_login import USER
 
     use_config(USER)
     open_store("file").set(keyring_key("alice"), {"access_key_id": "AKIAKEEP", "secret_access_key": "s3cret"})
