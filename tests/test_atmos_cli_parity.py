@@ -207,3 +207,18 @@ def test_issue_10_logout_keychain_needs_confirmation_and_all_realms_reaches_ever
     assert all(p.exists() for p in others)
     assert run_atmos("auth", "logout", "--all-realms").returncode == 0
     assert not any(p.exists() for p in others)
+
+
+def test_issue_10_login_to_a_provider(emu) -> None:
+    use_config("quick-start")
+    result = run_atmos("auth", "login", "--provider", "company-sso", env=login_env())
+    assert result.returncode == 0 and "Authenticated provider company-sso (expires in" in result.stderr, result.stderr
+    assert calls(emu, "sso-oidc:StartDeviceAuthorization") == ["sso-oidc:StartDeviceAuthorization"]
+    identity = run_atmos("auth", "login", "dev-admin", "--no-integrations")  # the SSO session is reused
+    assert identity.returncode == 0, identity.stderr
+    assert calls(emu, "sso-oidc:StartDeviceAuthorization") == ["sso-oidc:StartDeviceAuthorization"]
+    assert run_atmos("auth", "login", "-p", "nope").returncode == 2
+    providers_only = (EXAMPLES / "quick-start.yaml").read_text().split("  identities:")[0]
+    use_config(providers_only)
+    fallback = run_atmos("auth", "login", "-f", "json")
+    assert fallback.returncode == 0 and json.loads(fallback.stdout)["provider"] == "company-sso", fallback.stderr

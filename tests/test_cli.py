@@ -32,7 +32,7 @@ def test_commands_without_aws_calls_do_not_import_boto3(args) -> None:
 def test_unknown_identity_suggests_the_near_one() -> None:
     use_config("quick-start")
     result = run_atmos("auth", "whoami", "dev-admn")
-    assert result.returncode == 2 and 'Did you mean "dev-admin"' in result.stderr
+    assert result.returncode == 1 and 'Did you mean "dev-admin"' in result.stderr  # 1 as Atmos: identity not found
 
 
 def test_list_formats() -> None:

@@ -207,7 +207,7 @@ def test_chain_and_default_identity() -> None:
     config = load_auth_config(str(EXAMPLES / "multi-environment.yaml"))
     with pytest.raises(UsageError, match="none is marked `default: true` \\(identities: dev-admin, prod-deployer\\)"):
         choose_identity(config, None, {})
-    with pytest.raises(UsageError, match='Did you mean "dev-admin"'):
+    with pytest.raises(ConfigError, match='Did you mean "dev-admin"'):
         choose_identity(config, "dev-admn", {})
 
 

@@ -45,7 +45,7 @@ def known_identity(config: AuthConfig, name: str) -> str:
             return candidate
     close = difflib.get_close_matches(name, list(config.identities), n=1, cutoff=0.6)
     hint = f' Did you mean "{close[0]}"?' if close else ""
-    raise UsageError(
+    raise ConfigError(  # exit 1, as Atmos's "identity not found"
         f'identity "{name}" is not defined in {config.source}.{hint}',
         remedy=f"defined identities: {', '.join(config.identities) or 'none'} (see `atmos auth list`)",
     )

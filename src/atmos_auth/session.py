@@ -82,6 +82,21 @@ def sign_in(config: AuthConfig, identity: str, ctx: Context) -> LoginOutcome:
     return LoginOutcome(auth=auth, files=files, region=region)
 
 
+def sign_in_provider(config: AuthConfig, provider: str, ctx: Context) -> Any:
+    """`login --provider`: the provider's own sign-in (an SSO session, an OIDC token), no identity."""
+    from atmos_auth import providers
+    from atmos_auth.config.usable import require
+
+    if provider not in config.providers:
+        require(config, ("providers", provider))  # a provider with problems says which
+        from atmos_auth.errors import UsageError
+
+        raise UsageError(f"provider {provider!r} is not defined",
+                         remedy=f"providers: {', '.join(config.providers) or 'none'}")
+    entry = config.providers[provider]
+    return providers.KINDS[entry.kind].build(provider, entry, ctx).authenticate(None)
+
+
 def login(config: AuthConfig, identity: str, ctx: Context, *, integrations: bool = True) -> LoginOutcome:
     from atmos_auth.integrations.hooks import provision
 

@@ -49,9 +49,11 @@ def registry_json(results: list[Any], identity: str | None) -> list[dict[str, An
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--tags", metavar="A,B", help="Choose the identity by its tags (any of them; several matches: "
               "choose on a terminal).")
+@click.option("-p", "--provider", metavar="NAME", help="Sign in to this provider only (e.g. the SSO session), as "
+              "Atmos does; also what login does when no identity is defined.")
 @pass_app
 def login_command(app: App, identity: str | None, identity_option: str | None, force: bool, device_flow: bool,
-                  no_browser: bool, no_integrations: bool, fmt: str, tags: str | None) -> None:
+                  no_browser: bool, no_integrations: bool, fmt: str, tags: str | None, provider: str | None) -> None:
     """Sign in as IDENTITY, write its AWS profile, and run its auto_provision integrations.
 
     Reuses cached credentials while they have more than 15 minutes left. Every `aws/ecr`
@@ -70,9 +72,13 @@ def login_command(app: App, identity: str | None, identity_option: str | None, f
     from atmos_auth.stores.aws_files import profile_of
     from atmos_auth.text import time_left
 
+    ctx = context(app.config, TerminalInteraction(device_flow=device_flow, no_browser=no_browser), force)
+    named = identity or identity_option or tags or app.environ.get("ATMOS_IDENTITY")
+    if provider or (not named and not app.config.identities and app.config.providers):
+        _provider_login(app, provider, ctx, fmt)
+        return
     name = identity_by_tags(app, tags) if tags and not (identity or identity_option) else \
         pick_identity(app, identity, identity_option)
-    ctx = context(app.config, TerminalInteraction(device_flow=device_flow, no_browser=no_browser), force)
     outcome = login(app.config, name, ctx, integrations=not no_integrations)
     creds, now = outcome.auth.credentials, utcnow()
     if fmt == "json":
@@ -95,6 +101,35 @@ def login_command(app: App, identity: str | None, identity_option: str | None, f
         registry_lines(outcome.registries, now)
     if any(not r.ok for r in outcome.registries):
         raise click.exceptions.Exit(EXIT_INTEGRATIONS_FAILED)
+
+
+def _provider_login(app: App, provider: str | None, ctx: Any, fmt: str) -> None:
+    """Sign in to a provider (given, the only one, or chosen on a terminal), as Atmos's `login --provider`."""
+    from atmos_auth.cli.picker import can_ask
+    from atmos_auth.credentials import utcnow
+    from atmos_auth.session import sign_in_provider
+    from atmos_auth.text import time_left
+
+    if provider is None:
+        names = list(app.config.providers)
+        if len(names) > 1 and not can_ask():
+            raise UsageError("no identities are defined and there are several providers",
+                             remedy=f"choose one with --provider: {', '.join(names)}")
+        provider = names[0] if len(names) == 1 else _choose_provider(names)
+    token = sign_in_provider(app.config, provider, ctx)
+    expires = getattr(token, "expires_at", None)
+    if fmt == "json":
+        output.as_json({"provider": provider, "kind": app.config.providers[provider].kind,
+                        "expires_at": expires.isoformat() if expires else None})
+        return
+    output.ok(f"Authenticated provider {provider}" + (f" (expires in {time_left(expires, utcnow())})"
+                                                      if expires else ""))
+
+
+def _choose_provider(names: list[str]) -> str:
+    from atmos_auth.cli.picker import choose
+
+    return choose(names, "no identities are defined", noun="provider")
 
 
 def _confirm_keychain() -> None:

@@ -19,19 +19,21 @@ def can_ask() -> bool:
     return TerminalInteraction.force_tty or (sys.stdin.isatty() and sys.stderr.isatty())
 
 
-def choose(names: list[str], why: str) -> str:
+def choose(names: list[str], why: str, noun: str = "identity") -> str:
     """One of `names`, by number or by typing part of it (the list narrows as you type a filter)."""
     if not names:
-        raise InteractionRequired(f"{why}, and no identity is defined", remedy="add one under auth.identities")
+        raise InteractionRequired(f"{why}, and no {noun} is defined", remedy=f"add one under auth.{noun}s"
+                                  if noun == "provider" else "add one under auth.identities")
     if not can_ask():
         raise InteractionRequired(f"{why}; choosing one needs a terminal",
-                                  remedy=f"name one with --identity NAME: {', '.join(names)}")
+                                  remedy=f"name one with --{noun} NAME: {', '.join(names)}")
     shown = names
     while True:
-        click.echo(f"{why}. Choose an identity (a number, or part of a name to narrow the list):", err=True)
+        click.echo(f"{why}. Choose {'a provider' if noun == 'provider' else 'an identity'} (a number, or part of "
+                   "a name to narrow the list):", err=True)
         for number, name in enumerate(shown, start=1):
             click.echo(f"  {number:>2}) {name}", err=True)
-        answer = click.prompt("identity", err=True, prompt_suffix="> ").strip()
+        answer = click.prompt(noun, err=True, prompt_suffix="> ").strip()
         if answer.isdigit() and 1 <= int(answer) <= len(shown):
             return shown[int(answer) - 1]
         if answer in names:
