@@ -222,3 +222,24 @@ def test_issue_10_login_to_a_provider(emu) -> None:
     use_config(providers_only)
     fallback = run_atmos("auth", "login", "-f", "json")
     assert fallback.returncode == 0 and json.loads(fallback.stdout)["provider"] == "company-sso", fallback.stderr
+
+
+def test_issue_10_console_signs_in_through_the_federation_endpoint(emu) -> None:
+    from urllib.request import urlopen
+
+    use_config("quick-start")
+    result = run_atmos("auth", "console", "dev-admin", "--destination", "s3", "--duration", "2h", "--print-only",
+                       env=login_env())
+    assert result.returncode == 0, result.stderr
+    url = result.stdout.strip()
+    assert url.startswith(f"{emu.url}/federation?Action=login") and "Destination=https%3A%2F%2Fconsole.aws." in url
+    assert "SigninToken=" in url and "Issuer=atmos" in url
+    assert "SigninToken" not in result.stderr  # the URL is a secret: only where asked for
+    with urlopen(url) as page:  # the emulator checks the token it issued for the session given
+        assert "Signed in as arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Admin" in page.read().decode()
+    quiet = run_atmos("auth", "console", "dev-admin", "--no-open")
+    assert quiet.returncode == 0 and "not opened" in quiet.stderr and quiet.stdout == "", quiet.stderr
+    assert "SigninToken" not in quiet.stderr
+    bad = run_atmos("auth", "console", "dev-admin", "--destination", "nope", "--print-only")
+    assert bad.returncode == 2 and "unknown console destination" in bad.stderr
+    assert calls(emu, "signin:") == ["signin:GetSigninToken", "signin:Login", "signin:GetSigninToken"]

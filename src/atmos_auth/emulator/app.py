@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 
 from werkzeug.wrappers import Request, Response
 
-from atmos_auth.emulator import control, ecr, sso, sts
+from atmos_auth.emulator import control, ecr, signin, sso, sts
 from atmos_auth.emulator.errors import ApiError
 from atmos_auth.emulator.jwt import Issuer
 from atmos_auth.emulator.sigv4 import authenticate, scope
@@ -44,6 +44,10 @@ class EmulatorApp:
         request = Request(environ)
         if request.path.startswith(("/_emulator/", "/device/")) or request.path == "/device":
             return control.handle(self, request)(environ, start_response)
+        if request.path == "/federation":  # the console sign-in endpoint (signin.aws.amazon.com)
+            answer, action, who = signin.handle(self.world, request)
+            self.world.record(operation=action, principal=who, status=answer.status_code, region=None)
+            return answer(environ, start_response)
         body = request.get_data()
         operation, protocol = self._identify(request, body)
         if operation is None:

@@ -84,6 +84,8 @@ class World:
     sessions: dict[str, SsoSession] = field(default_factory=dict)
     refresh_tokens: dict[str, SsoSession] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
+    #: Console sign-in tokens: token -> (principal ARN, expiry).
+    signin_tokens: dict[str, tuple[str, float]] = field(default_factory=dict)
     log: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:

@@ -1,0 +1,71 @@
+"""`atmos auth console`: open the AWS console as an identity."""
+
+from __future__ import annotations
+
+import click
+
+from atmos_auth.cli import output
+from atmos_auth.cli.app import App, pass_app
+from atmos_auth.cli.identity_args import identity_arguments, pick_identity
+
+
+@click.command("console")
+@identity_arguments
+@click.option("--destination", metavar="ALIAS|URL", help="Console page: a service alias (s3, ec2, "
+              "cloudformation, …) or a URL (default: the console's home).")
+@click.option("--duration", metavar="DURATION", help="Console session length, 15m to 12h (default: the provider's "
+              "console.session_duration, else 1h).")
+@click.option("--issuer", default="atmos", show_default=True, help="Issuer shown by the AWS console.")
+@click.option("--print-only", is_flag=True, help="Print the sign-in URL (a secret: anyone with it is signed in) "
+              "instead of opening it.")
+@click.option("--no-open", is_flag=True, help="Make the sign-in URL but do not open a browser.")
+@click.option("--isolated", is_flag=True, help="Accepted as in Atmos (an isolated browser profile); no effect here.")
+@click.option("--device-flow", is_flag=True, help="Allow a headless device flow if a sign-in is needed.")
+@pass_app
+def console_command(app: App, identity: str | None, identity_option: str | None, destination: str | None,
+                    duration: str | None, issuer: str, print_only: bool, no_open: bool, isolated: bool,
+                    device_flow: bool) -> None:
+    """Sign in to the AWS console as IDENTITY (through AWS's federation endpoint) and open it.
+
+    \b
+    Examples:
+      atmos auth console dev-admin
+      atmos auth console dev-admin --destination s3 --duration 2h
+      atmos auth console dev-admin --print-only | pbcopy
+    """
+    from atmos_auth.chain import chain_names
+    from atmos_auth.cli.terminal import TerminalInteraction
+    from atmos_auth.config.model import dig
+    from atmos_auth.config.types import parse_duration
+    from atmos_auth.console import clamp, console_url, resolve_destination
+    from atmos_auth.errors import UsageError
+    from atmos_auth.session import context, sign_in
+    from atmos_auth.text import time_left
+
+    name = pick_identity(app, identity, identity_option)
+    target = resolve_destination(destination)
+    root = app.config.providers.get(chain_names(app.config, name)[0])
+    wanted = duration or dig(getattr(root, "console", None), "session_duration")
+    try:
+        seconds = clamp(parse_duration(wanted) if wanted else None)
+    except ValueError as exc:
+        raise UsageError(f"--duration: {exc}") from None
+    outcome = sign_in(app.config, name, context(app.config, TerminalInteraction(device_flow=device_flow)))
+    url = console_url(outcome.auth.credentials, destination_url=target, issuer=issuer, identity=name,
+                      seconds=seconds)
+    from datetime import timedelta
+
+    from atmos_auth.credentials import utcnow
+
+    length = time_left(utcnow() + timedelta(seconds=seconds), utcnow())
+    if print_only:
+        output.data(url)
+        return
+    if not no_open:
+        import webbrowser
+
+        if webbrowser.open(url):
+            output.ok(f"Opened the AWS console as {name} ({target}; session {length})")
+            return
+    output.ok(f"Made a console sign-in for {name} ({target}; session {length}); not opened. "
+              "`--print-only` prints the URL (a secret)")
