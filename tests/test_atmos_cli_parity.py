@@ -243,3 +243,15 @@ def test_issue_10_console_signs_in_through_the_federation_endpoint(emu) -> None:
     bad = run_atmos("auth", "console", "dev-admin", "--destination", "nope", "--print-only")
     assert bad.returncode == 2 and "unknown console destination" in bad.stderr
     assert calls(emu, "signin:") == ["signin:GetSigninToken", "signin:Login", "signin:GetSigninToken"]
+
+
+def test_issue_10_a_commands_own_flags_are_left_to_it(emu) -> None:
+    from atmos_auth.cli.global_flags import normalize
+
+    assert normalize(["auth", "exec", "-i", "dev-admin", "sh", "-c", "x", "--profile", "p", "--mask"]) == \
+        ["auth", "exec", "-i", "dev-admin", "sh", "-c", "x", "--profile", "p", "--mask"]
+    assert normalize(["auth", "env", "-i=dev-admin"]) == ["auth", "env", "--identity=dev-admin"]
+    assert normalize(["--identity", "x", "aws", "ecr", "login"]) == ["aws", "ecr", "login", "--identity", "x"]
+    use_config("quick-start")
+    ran = run_atmos("auth", "exec", "-i", "dev-admin", "echo", "--mask", "--profile", "other", env=login_env())
+    assert ran.returncode == 0 and ran.stdout.strip() == "--mask --profile other", ran.stderr

@@ -52,8 +52,10 @@ def clamp(seconds: int | None) -> int:
     return min(max(seconds or DEFAULT_SECONDS, MIN_SECONDS), MAX_SECONDS)
 
 
-def console_url(creds: Credentials, *, destination_url: str, issuer: str, identity: str, seconds: int,
+def console_url(creds: Credentials, *, destination_url: str, issuer: str, identity: str, seconds: int | None,
                 environ: Mapping[str, str] | None = None) -> str:
+    """The console sign-in URL. `seconds` (a --duration) is sent as SessionDuration only when given: AWS
+    refuses it for credentials from a role chain, so by default its own session length applies."""
     if not creds.session_token:
         raise AuthError("the console needs temporary credentials (with a session token); long-lived IAM user "
                         "keys cannot sign in to it", identity=identity,
@@ -61,15 +63,19 @@ def console_url(creds: Credentials, *, destination_url: str, issuer: str, identi
     endpoint = federation_endpoint(os.environ if environ is None else environ)
     session = json.dumps({"sessionId": creds.access_key_id, "sessionKey": creds.secret_access_key,
                           "sessionToken": creds.session_token})
-    query = urllib.parse.urlencode({"Action": "getSigninToken", "SessionDuration": str(clamp(seconds)),
-                                    "Session": session})
+    params = {"Action": "getSigninToken", "Session": session}
+    if seconds is not None:
+        params["SessionDuration"] = str(clamp(seconds))
+    query = urllib.parse.urlencode(params)
     log.debug("console: getSigninToken at %s for %s (key %s)", endpoint, identity, creds.masked_key)
     try:
         with urllib.request.urlopen(f"{endpoint}?{query}", timeout=15) as answer:  # noqa: S310 (https or local)
             token = json.loads(answer.read(1 << 20)).get("SigninToken")
     except urllib.error.HTTPError as exc:
-        raise AuthError(f"the AWS sign-in endpoint refused the credentials (HTTP {exc.code})", identity=identity,
-                        remedy=f"sign in again: atmos auth login {identity} --force") from None
+        hint = ("without --duration (AWS refuses a session length for credentials from a role chain), or "
+                if seconds is not None else "")
+        raise AuthError(f"the AWS sign-in endpoint refused the request (HTTP {exc.code})", identity=identity,
+                        remedy=f"try {hint}sign in again: atmos auth login {identity} --force") from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise EndpointError(f"cannot reach the AWS sign-in endpoint {endpoint}: "
                             f"{getattr(exc, 'reason', None) or type(exc).__name__}") from None

@@ -50,14 +50,16 @@ def console_command(app: App, identity: str | None, identity_option: str | None,
         seconds = clamp(parse_duration(wanted) if wanted else None)
     except ValueError as exc:
         raise UsageError(f"--duration: {exc}") from None
+    asked = seconds if wanted else None  # AWS's own default otherwise (role chains refuse SessionDuration)
     outcome = sign_in(app.config, name, context(app.config, TerminalInteraction(device_flow=device_flow)))
     url = console_url(outcome.auth.credentials, destination_url=target, issuer=issuer, identity=name,
-                      seconds=seconds)
+                      seconds=asked)
     from datetime import timedelta
 
     from atmos_auth.credentials import utcnow
 
-    length = time_left(utcnow() + timedelta(seconds=seconds), utcnow())
+    now = utcnow()
+    length = f"ending {time_left(now + timedelta(seconds=seconds), now)}"
     if print_only:
         output.data(url)
         return

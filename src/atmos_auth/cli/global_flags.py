@@ -21,11 +21,20 @@ def normalize(argv: list[str]) -> list[str]:
     front: list[str] = []
     rest: list[str] = []
     index = 0
+    runs: str | None = None  # `exec`/`shell`: their command's own flags are not ours
+    positionals = 0
     while index < len(argv):
         arg = argv[index]
-        if arg == "--":
+        if arg == "--" or (runs and not arg.startswith("-") and positionals >= (1 if "--" in argv[index:] else 0)):
             rest += argv[index:]
             break
+        if arg.startswith("-i="):  # cobra's shorthand with `=`: -i=NAME
+            arg = "--identity=" + arg[3:]
+        if not arg.startswith("-"):
+            if runs:
+                positionals += 1
+            elif arg in ("exec", "shell") and rest[-1:] == ["auth"]:
+                runs = arg
         name = arg.split("=", 1)[0]
         if name in IGNORED_SWITCHES or (name in IGNORED_WITH_VALUE and "=" in arg):
             pass
@@ -45,6 +54,9 @@ def normalize(argv: list[str]) -> list[str]:
 
 
 def _identity_after_subcommand(argv: list[str]) -> list[str]:
+    size = 1 if argv and "=" in argv[0] else 2
+    if argv[:1] and argv[0].split("=", 1)[0] in _IDENTITY and argv[size:size + 3] == ["aws", "ecr", "login"]:
+        return [*argv[size:size + 3], *argv[:size], *argv[size + 3:]]  # `atmos --identity x aws ecr login`
     if "auth" not in argv or "--" in argv[:argv.index("auth")]:
         return argv
     if argv[0].split("=", 1)[0] in _IDENTITY:  # Atmos's global --identity: `atmos --identity x auth env`

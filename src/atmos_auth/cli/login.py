@@ -122,7 +122,7 @@ def _provider_login(app: App, provider: str | None, ctx: Any, fmt: str) -> None:
         output.as_json({"provider": provider, "kind": app.config.providers[provider].kind,
                         "expires_at": expires.isoformat() if expires else None})
         return
-    output.ok(f"Authenticated provider {provider}" + (f" (expires in {time_left(expires, utcnow())})"
+    output.ok(f"Authenticated provider {provider}" + (f" (expires {time_left(expires, utcnow())})"
                                                       if expires else ""))
 
 
