@@ -255,3 +255,14 @@ def test_issue_10_a_commands_own_flags_are_left_to_it(emu) -> None:
     use_config("quick-start")
     ran = run_atmos("auth", "exec", "-i", "dev-admin", "echo", "--mask", "--profile", "other", env=login_env())
     assert ran.returncode == 0 and ran.stdout.strip() == "--mask --profile other", ran.stderr
+
+
+def test_issue_10_a_bare_identity_before_the_subcommand_and_an_empty_one_choose(isolated_home) -> None:
+    from atmos_auth.cli.global_flags import AUTH_COMMANDS
+    from atmos_auth.cli.main import auth
+
+    assert set(auth.commands) == AUTH_COMMANDS
+    use_config(ALL)
+    for args in (("auth", "-i", "env"), ("auth", "env", "--identity=")):
+        result = run_atmos(*args)
+        assert result.returncode == 2 and "--identity was given without a name" in result.stderr, (args, result.stderr)

@@ -33,11 +33,16 @@ def console_command(app: App, identity: str | None, identity_option: str | None,
       atmos auth console dev-admin --destination s3 --duration 2h
       atmos auth console dev-admin --print-only | pbcopy
     """
+    import os
+    import sys
+    from datetime import timedelta
+
     from atmos_auth.chain import chain_names
-    from atmos_auth.cli.terminal import TerminalInteraction
+    from atmos_auth.cli.terminal import TerminalInteraction, in_ci
     from atmos_auth.config.model import dig
     from atmos_auth.config.types import parse_duration
     from atmos_auth.console import clamp, console_url, resolve_destination
+    from atmos_auth.credentials import utcnow
     from atmos_auth.errors import UsageError
     from atmos_auth.session import context, sign_in
     from atmos_auth.text import time_left
@@ -54,16 +59,14 @@ def console_command(app: App, identity: str | None, identity_option: str | None,
     outcome = sign_in(app.config, name, context(app.config, TerminalInteraction(device_flow=device_flow)))
     url = console_url(outcome.auth.credentials, destination_url=target, issuer=issuer, identity=name,
                       seconds=asked)
-    from datetime import timedelta
-
-    from atmos_auth.credentials import utcnow
-
     now = utcnow()
     length = f"ending {time_left(now + timedelta(seconds=seconds), now)}"
     if print_only:
         output.data(url)
         return
-    if not no_open:
+    graphical = sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or
+                                                             os.environ.get("WAYLAND_DISPLAY"))
+    if not no_open and graphical and not in_ci():  # never a text browser with the secret URL in its arguments
         import webbrowser
 
         if webbrowser.open(url):

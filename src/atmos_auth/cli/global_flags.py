@@ -14,6 +14,9 @@ IGNORED_WITH_VALUE = {"--profiler-port", "--profiler-host", "--profile-file", "-
                       "--skill", "--settings-list-merge-strategy", "--edition", "--redirect-stderr", "--use-version"}
 IGNORED_SWITCHES = {"--mask", "--interactive", "--pager", "--cast", "--profiler-enabled", "--heatmap", "--ai"}
 _IDENTITY = {"-i", "--identity"}
+#: The `auth` subcommands (a word after a bare `-i` that is one of these is the subcommand, not a name).
+AUTH_COMMANDS = {"login", "ecr-login", "whoami", "env", "exec", "shell", "console", "logout", "list", "validate",
+                 "user"}
 
 
 def normalize(argv: list[str]) -> list[str]:
@@ -67,7 +70,8 @@ def _identity_after_subcommand(argv: list[str]) -> list[str]:
     moved: list[str] = []
     index = start
     while index < len(argv) and argv[index].split("=", 1)[0] in _IDENTITY:
-        takes_value = "=" not in argv[index] and index + 1 < len(argv)
+        # a bare -i (choose on a terminal) when what follows is the subcommand: `atmos auth -i env`
+        takes_value = "=" not in argv[index] and index + 1 < len(argv) and argv[index + 1] not in AUTH_COMMANDS
         moved += argv[index:index + (2 if takes_value else 1)]
         index += 2 if takes_value else 1
     if not moved or index >= len(argv):

@@ -27,7 +27,7 @@ def identity_arguments(func: Callable[..., Any]) -> Callable[..., Any]:
 def pick_identity(app: App, positional: str | None, option: str | None) -> str:
     from atmos_auth.chain import choose_identity
 
-    if option == SELECT:
+    if option == SELECT or option == "":  # a bare -i, or Atmos's --identity= (empty): choose
         return select_identity(app)
     if positional and option and positional != option:
         raise UsageError(f"two identities given: {positional!r} and --identity {option!r}; give one")
