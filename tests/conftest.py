@@ -37,6 +37,17 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+#: The spec's IAM Identity Center provider: the start of many test configurations.
+SSO_PROVIDER = """\
+auth:
+  providers:
+    company-sso:
+      kind: aws/iam-identity-center
+      region: us-east-1
+      start_url: https://company.awsapps.com/start/
+"""
+
+
 def aws_dir(home: Path, config_dir: Path | None = None) -> Path:
     """Where login writes the AWS files of the atmos.yaml in `config_dir` (default: the current folder):
     its realm is derived from that folder."""

@@ -6,19 +6,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLES, run_atmos
+from tests.conftest import EXAMPLES, SSO_PROVIDER, run_atmos
 
 from atmos_auth.chain import chain_names, choose_identity
 from atmos_auth.config.load import check, load_auth_config
 from atmos_auth.errors import ConfigError, ConfigInvalid, UsageError
 
-BASE = """\
-auth:
-  providers:
-    company-sso:
-      kind: aws/iam-identity-center
-      region: us-east-1
-      start_url: https://company.awsapps.com/start/
+BASE = SSO_PROVIDER + """\
   identities:
     dev-admin:
       kind: aws/permission-set

@@ -7,20 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import run_atmos
+from tests.conftest import SSO_PROVIDER, run_atmos
 
 from atmos_auth.config import discover
 from atmos_auth.config.load import check, load_auth_config
 from atmos_auth.errors import ConfigInvalid, UsageError
 
-SSO = """\
-auth:
-  providers:
-    company-sso:
-      kind: aws/iam-identity-center
-      region: us-east-1
-      start_url: https://company.awsapps.com/start/
-"""
+SSO = SSO_PROVIDER
 
 
 def identity(name: str, account: str = "123456789012", **extra: str) -> str:

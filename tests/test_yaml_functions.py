@@ -9,18 +9,12 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLES, login_env, run_atmos, use_config
+from tests.conftest import EXAMPLES, SSO_PROVIDER, login_env, run_atmos, use_config
 
 from atmos_auth.config.load import check, load_auth_config
 from atmos_auth.errors import ConfigInvalid
 
-HEAD = """\
-auth:
-  providers:
-    company-sso:
-      kind: aws/iam-identity-center
-      region: us-east-1
-      start_url: https://company.awsapps.com/start/
+HEAD = SSO_PROVIDER + """\
   identities:
     dev-admin:
       kind: aws/permission-set
