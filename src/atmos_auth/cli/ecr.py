@@ -10,7 +10,7 @@ import click
 
 from atmos_auth.cli import output
 from atmos_auth.cli.app import App, pass_app
-from atmos_auth.cli.identity_args import select_identity
+from atmos_auth.cli.identity_args import identity_option, select_identity
 from atmos_auth.cli.login import registry_json, registry_lines
 from atmos_auth.cli.picker import SELECT
 from atmos_auth.errors import EXIT_ERROR, UsageError
@@ -23,9 +23,9 @@ MODES = """give what to log in to:
 
 def _ecr_options(func: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed([
-        click.option("-i", "--identity", metavar="NAME", is_flag=False, flag_value=SELECT,
-                     help="Log in to all aws/ecr integrations of this identity (a bare -i: choose on a terminal); "
-                          "with --registry, use its credentials instead of the ambient ones."),
+        lambda f: identity_option(f, "Log in to all aws/ecr integrations of this identity (a bare -i: choose "
+                                     "on a terminal); with --registry, use its credentials instead of the ambient "
+                                     "ones."),
         click.option("-r", "--registry", "registries", multiple=True, metavar="HOST",
                      help="Registry host, repeatable: {account_id}.dkr.ecr.{region}.amazonaws.com (any partition)."),
         click.option("--device-flow", is_flag=True, help="Allow a headless device flow if a sign-in is needed."),
@@ -41,7 +41,7 @@ def _ecr_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.argument("integrations", nargs=-1, metavar="[INTEGRATION]...")
 @_ecr_options
 @pass_app
-def ecr_login_command(app: App, integrations: tuple[str, ...], identity: str | None, registries: tuple[str, ...],
+def ecr_login_command(app: App, integrations: tuple[str, ...], identity_option: str | None, registries: tuple[str, ...],
                       device_flow: bool, force: bool, fmt: str) -> None:
     """Log Docker in to Amazon ECR; credentials go to $DOCKER_CONFIG/config.json (else ~/.docker).
 
@@ -58,7 +58,7 @@ def ecr_login_command(app: App, integrations: tuple[str, ...], identity: str | N
       atmos auth ecr-login --registry 123456789012.dkr.ecr.us-east-2.amazonaws.com \\
                            --registry 987654321098.dkr.ecr.us-west-2.amazonaws.com
     """
-    run_ecr_login(app, integrations, identity, registries, device_flow, force, fmt)
+    run_ecr_login(app, integrations, identity_option, registries, device_flow, force, fmt)
 
 
 @click.command("login")
@@ -66,7 +66,8 @@ def ecr_login_command(app: App, integrations: tuple[str, ...], identity: str | N
 @_ecr_options
 @click.option("--public", is_flag=True, help="ECR Public (public.ecr.aws): comes with the aws/ecr-public kind.")
 @pass_app
-def aws_ecr_login_command(app: App, integrations: tuple[str, ...], identity: str | None, registries: tuple[str, ...],
+def aws_ecr_login_command(app: App, integrations: tuple[str, ...], identity_option: str | None,
+                          registries: tuple[str, ...],
                           device_flow: bool, force: bool, fmt: str, public: bool) -> None:
     """Log Docker in to Amazon ECR by integration, by identity, or by registry (Atmos's `aws ecr login`).
 
@@ -86,7 +87,7 @@ def aws_ecr_login_command(app: App, integrations: tuple[str, ...], identity: str
     if public:
         raise UsageError("ECR Public (public.ecr.aws) is not available in this tool yet",
                          remedy="log in to private registries by integration, --identity or --registry")
-    run_ecr_login(app, integrations, identity, registries, device_flow, force, fmt)
+    run_ecr_login(app, integrations, identity_option, registries, device_flow, force, fmt)
 
 
 def run_ecr_login(app: App, integrations: tuple[str, ...], identity: str | None, registries: tuple[str, ...],

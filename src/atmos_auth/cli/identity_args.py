@@ -8,7 +8,8 @@ from typing import Any
 import click
 
 from atmos_auth.cli.app import App
-from atmos_auth.cli.picker import SELECT, can_ask, choose
+from atmos_auth.cli.picker import SELECT, choose
+from atmos_auth.cli.terminal import on_terminal
 from atmos_auth.errors import UsageError
 
 
@@ -33,7 +34,7 @@ def pick_identity(app: App, positional: str | None, option: str | None) -> str:
         raise UsageError(f"two identities given: {positional!r} and --identity {option!r}; give one")
     named = positional or option or app.environ.get("ATMOS_IDENTITY")
     defaults = [n for n, i in app.config.identities.items() if i.default]
-    if not named and len(defaults) != 1 and can_ask():  # as Atmos: no default, or several, on a terminal
+    if not named and len(defaults) != 1 and on_terminal():  # as Atmos: no default, or several, on a terminal
         why = "several identities are marked default: true" if defaults else "no identity given and none is default"
         return select_identity(app, why, defaults or None)
     return choose_identity(app.config, positional or option, app.environ)

@@ -105,17 +105,18 @@ def login_command(app: App, identity: str | None, identity_option: str | None, f
 
 def _provider_login(app: App, provider: str | None, ctx: Any, fmt: str) -> None:
     """Sign in to a provider (given, the only one, or chosen on a terminal), as Atmos's `login --provider`."""
-    from atmos_auth.cli.picker import can_ask
+    from atmos_auth.cli.picker import choose
+    from atmos_auth.cli.terminal import on_terminal
     from atmos_auth.credentials import utcnow
     from atmos_auth.session import sign_in_provider
     from atmos_auth.text import time_left
 
     if provider is None:
         names = list(app.config.providers)
-        if len(names) > 1 and not can_ask():
+        if len(names) > 1 and not on_terminal():
             raise UsageError("no identities are defined and there are several providers",
                              remedy=f"choose one with --provider: {', '.join(names)}")
-        provider = names[0] if len(names) == 1 else _choose_provider(names)
+        provider = names[0] if len(names) == 1 else choose(names, "no identities are defined", noun="provider")
     token = sign_in_provider(app.config, provider, ctx)
     expires = getattr(token, "expires_at", None)
     if fmt == "json":
@@ -126,18 +127,12 @@ def _provider_login(app: App, provider: str | None, ctx: Any, fmt: str) -> None:
                                                       if expires else ""))
 
 
-def _choose_provider(names: list[str]) -> str:
-    from atmos_auth.cli.picker import choose
-
-    return choose(names, "no identities are defined", noun="provider")
-
-
 def _confirm_keychain() -> None:
     """Access keys are not a cache: removing them is asked for, as Atmos does (--force in scripts)."""
-    from atmos_auth.cli.picker import can_ask
+    from atmos_auth.cli.terminal import on_terminal
     from atmos_auth.errors import AtmosAuthError
 
-    if not can_ask():
+    if not on_terminal():
         raise AtmosAuthError("--keychain removes stored access keys and needs confirmation; no terminal to ask on",
                              remedy="add --force to remove them without asking")
     if not click.confirm("Remove the stored access keys too (you will need to enter them again)?", err=True):

@@ -3,20 +3,13 @@ that lists the choices (a script must name one)."""
 
 from __future__ import annotations
 
-import sys
-
 import click
 
+from atmos_auth.cli.terminal import on_terminal
 from atmos_auth.errors import InteractionRequired
 
 #: What a bare `-i`/`--identity` (no value) stands for, as in Atmos (IdentityFlagSelectValue).
 SELECT = "__SELECT__"
-
-
-def can_ask() -> bool:
-    from atmos_auth.cli.terminal import TerminalInteraction
-
-    return TerminalInteraction.force_tty or (sys.stdin.isatty() and sys.stderr.isatty())
 
 
 def choose(names: list[str], why: str, noun: str = "identity") -> str:
@@ -24,7 +17,7 @@ def choose(names: list[str], why: str, noun: str = "identity") -> str:
     if not names:
         raise InteractionRequired(f"{why}, and no {noun} is defined", remedy=f"add one under auth.{noun}s"
                                   if noun == "provider" else "add one under auth.identities")
-    if not can_ask():
+    if not on_terminal():
         raise InteractionRequired(f"{why}; choosing one needs a terminal",
                                   remedy=f"name one with --{noun} NAME: {', '.join(names)}")
     shown = names

@@ -15,12 +15,17 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def on_terminal() -> bool:
+    """A person can answer: stdin and stderr are a terminal, or --force-tty / ATMOS_FORCE_TTY says so."""
+    return TerminalInteraction.force_tty or (sys.stdin.isatty() and sys.stderr.isatty())
+
+
 class TerminalInteraction:
     #: --force-tty / ATMOS_FORCE_TTY: behave as on a terminal.
     force_tty = False
 
     def __init__(self, *, device_flow: bool = False, no_browser: bool = False) -> None:
-        tty = self.force_tty or (sys.stdin.isatty() and sys.stderr.isatty())
+        tty = on_terminal()
         self.interactive = tty
         headless = device_flow or os.environ.get("ATMOS_DEVICE_FLOW", "") in ("1", "true", "yes")
         self.device_flow = tty or headless

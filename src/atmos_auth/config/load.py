@@ -13,6 +13,7 @@ from typing import Any
 from atmos_auth.config import atmos_kinds
 from atmos_auth.config.assemble import Request, assemble
 from atmos_auth.config.discover import discover, logical_cwd, named
+from atmos_auth.config.merge import same_name
 from atmos_auth.config.model import AuthConfig, AuthSection
 from atmos_auth.config.problems import NOUN, SECTIONS, Problems, did_you_mean, shown
 from atmos_auth.config.realm import config_folder, realm
@@ -142,24 +143,17 @@ def _links(auth: dict[str, Any]) -> dict[tuple[str, str], tuple[str, str]]:
             if not isinstance(via, dict):
                 continue
             if isinstance(via.get("identity"), str):
-                links[(section, name)] = ("identities", _named(via["identity"], auth.get("identities")))
+                links[(section, name)] = ("identities", same_name(auth.get("identities"), via["identity"]))
             elif isinstance(via.get("provider"), str):
                 links[(section, name)] = ("providers", via["provider"])
     return links
-
-
-def _named(name: str, identities: Any) -> str:
-    """The identity `name` refers to, in any case (the name as defined)."""
-    if not isinstance(identities, dict) or name in identities:
-        return name
-    return next((n for n in identities if n.lower() == name.lower()), name)
 
 
 def _via_named(entry: Any, identities: dict[str, Any]) -> Any:
     via = entry.via
     if via is None or not via.identity or via.identity in identities:
         return entry
-    named = _named(via.identity, identities)
+    named = same_name(identities, via.identity)
     return entry if named == via.identity else entry.model_copy(update={"via": via.model_copy(update={"identity": named})})
 
 

@@ -39,7 +39,7 @@ def _merge_map(base: YamlSource, top: YamlSource, into: dict[str, Any], over: di
     for key, value in over.items():
         child = (*path, key)
         if path == _IDENTITIES:
-            key = _same_name(into, key)
+            key = same_name(into, key)
             if key != child[-1]:  # renamed: the identity keeps the last file's spelling
                 _drop(base, (*path, key), into.pop(key))
                 key = child[-1]
@@ -59,11 +59,13 @@ def _merge_map(base: YamlSource, top: YamlSource, into: dict[str, Any], over: di
         into[key] = value
 
 
-def _same_name(into: dict[str, Any], key: str) -> str:
-    if key in into:
+def same_name(names: Any, key: str) -> str:
+    """The name among `names` that `key` means, in any case (lower-cased, as Atmos folds identity names);
+    `key` itself when there is none."""
+    if not isinstance(names, dict) or key in names:
         return key
-    folded = key.casefold()
-    return next((k for k in into if k.casefold() == folded), key)
+    folded = key.lower()
+    return next((k for k in names if k.lower() == folded), key)
 
 
 def _drop(base: YamlSource, path: YamlPath, value: Any) -> None:
@@ -89,7 +91,7 @@ def _unset(base: YamlSource, path: YamlPath) -> None:
     parent: Any = base.data
     for part in path[:-1]:
         parent = parent.get(part) if isinstance(parent, dict) else None
-    key = _same_name(parent, path[-1]) if isinstance(parent, dict) and path[:-1] == _IDENTITIES else path[-1]
+    key = same_name(parent, path[-1]) if isinstance(parent, dict) and path[:-1] == _IDENTITIES else path[-1]
     if isinstance(parent, dict) and key in parent:
         _drop(base, (*path[:-1], key), parent.pop(key))
 
