@@ -142,6 +142,31 @@ def test_issue_10_atmos_global_flags_are_accepted_anywhere(isolated_home) -> Non
     assert result.returncode == 0 and "AWS_PROFILE=dev-admin" in result.stdout, result.stderr
 
 
+def test_issue_10_global_verbose_anywhere_and_validates_own_verbose(isolated_home) -> None:
+    use_config("quick-start")
+    for args in (("-v", "auth", "list"), ("auth", "--verbose", "list"), ("auth", "list", "--verbose=true")):
+        assert run_atmos(*args).returncode == 0, args
+    quiet, loud = run_atmos("auth", "validate"), run_atmos("-v", "auth", "validate")
+    assert loud.returncode == 0 and len(loud.stderr + loud.stdout) > len(quiet.stderr + quiet.stdout), loud.stderr
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--provider", "company-sso"), "--webflow requires an aws/user identity: cannot be used with --provider"),
+    (("dev-admin",), "--webflow requires an aws/user identity: identity 'dev-admin' has kind 'aws/permission-set'"),
+    (("ghost",), "ghost"),
+])
+def test_issue_10_login_webflow_is_checked_as_atmos_does(isolated_home, args, message) -> None:
+    use_config("quick-start")
+    result = run_atmos("auth", "login", "--webflow", *args)
+    assert result.returncode == 1 and message in result.stderr, result.stderr
+
+
+def test_issue_10_login_webflow_for_a_user_says_what_to_do_instead(isolated_home) -> None:
+    use_config("auth:\n  identities:\n    alice:\n      kind: aws/user\n      credentials: {region: us-east-2}\n")
+    result = run_atmos("auth", "login", "--webflow", "alice")
+    assert result.returncode == 1 and "atmos auth user configure alice" in result.stderr, result.stderr
+
+
 def test_issue_10_list_filters_and_graph_formats(isolated_home) -> None:
     use_config(ALL.replace("    prod-deployer:\n", "    prod-deployer:\n      tags: [prod]\n", 1))
     only = json.loads(run_atmos("auth", "list", "--identities=dev-admin,prod-deployer", "-f", "json").stdout)

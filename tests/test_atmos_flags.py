@@ -15,7 +15,7 @@ from atmos_auth.cli.main import cli
 
 FLAGS = json.loads((Path(__file__).parent / "data" / "atmos-flags.json").read_text())
 #: Not built yet (issue 10 stays open for them).
-NOT_YET = {("auth login", "webflow"), ("*", "verbose")}
+NOT_YET = {("auth login", "webflow")}
 IDENTITY_COMMANDS = ["login", "logout", "whoami", "env", "exec", "shell"]
 
 
@@ -33,7 +33,7 @@ def _accepts(command: click.Command, long: str, short: str | None) -> bool:
 
 def _global(long: str) -> bool:
     handled = (global_flags.WITH_VALUE | global_flags.SWITCHES | global_flags.IGNORED_WITH_VALUE |
-               global_flags.IGNORED_SWITCHES | {"--identity"})
+               global_flags.IGNORED_SWITCHES | global_flags.VERBOSE | {"--identity"})
     return f"--{long}" in handled
 
 

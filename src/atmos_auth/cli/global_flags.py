@@ -13,6 +13,8 @@ SWITCHES = {"--no-color", "--force-color", "--force-tty"}
 IGNORED_WITH_VALUE = {"--profiler-port", "--profiler-host", "--profile-file", "--profile-type", "--heatmap-mode",
                       "--skill", "--settings-list-merge-strategy", "--edition", "--redirect-stderr", "--use-version"}
 IGNORED_SWITCHES = {"--mask", "--interactive", "--pager", "--cast", "--profiler-enabled", "--heatmap", "--ai"}
+#: Atmos's global `-v/--verbose` (error detail); `auth validate` has its own, which shadows it there.
+VERBOSE = {"-v", "--verbose"}
 _IDENTITY = {"-i", "--identity"}
 #: The `auth` subcommands (a word after a bare `-i` that is one of these is the subcommand, not a name).
 AUTH_COMMANDS = {"login", "ecr-login", "whoami", "env", "exec", "shell", "console", "logout", "list", "validate",
@@ -26,6 +28,7 @@ def normalize(argv: list[str]) -> list[str]:
     index = 0
     runs: str | None = None  # `exec`/`shell`: their command's own flags are not ours
     positionals = 0
+    verbose: list[str] = []
     while index < len(argv):
         arg = argv[index]
         if arg == "--" or (runs and not arg.startswith("-") and positionals >= (1 if "--" in argv[index:] else 0)):
@@ -39,7 +42,9 @@ def normalize(argv: list[str]) -> list[str]:
             elif arg in ("exec", "shell") and rest[-1:] == ["auth"]:
                 runs = arg
         name = arg.split("=", 1)[0]
-        if name in IGNORED_SWITCHES or (name in IGNORED_WITH_VALUE and "=" in arg):
+        if name in VERBOSE and not runs:
+            verbose.append(arg)
+        elif name in IGNORED_SWITCHES or (name in IGNORED_WITH_VALUE and "=" in arg):
             pass
         elif name in IGNORED_WITH_VALUE:
             index += 1  # and its value
@@ -53,6 +58,10 @@ def normalize(argv: list[str]) -> list[str]:
         else:
             rest.append(arg)
         index += 1
+    words = [word for word in rest if not word.startswith("-")][:2]
+    if words == ["auth", "validate"]:  # validate's own -v/--verbose
+        at = rest.index("validate") + 1
+        rest = [*rest[:at], *verbose, *rest[at:]]
     return front + _identity_after_subcommand(rest)
 
 

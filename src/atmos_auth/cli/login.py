@@ -17,7 +17,7 @@ from atmos_auth.cli.identity_args import (
     pick_identity,
     split_tags,
 )
-from atmos_auth.errors import EXIT_ERROR, EXIT_INTEGRATIONS_FAILED, UsageError
+from atmos_auth.errors import EXIT_ERROR, EXIT_INTEGRATIONS_FAILED, AtmosAuthError, UsageError
 
 
 def registry_lines(results: list[Any], now: datetime) -> None:
@@ -51,9 +51,12 @@ def registry_json(results: list[Any], identity: str | None) -> list[dict[str, An
               "choose on a terminal).")
 @click.option("-p", "--provider", metavar="NAME", help="Sign in to this provider only (e.g. the SSO session), as "
               "Atmos does; also what login does when no identity is defined.")
+@click.option("--webflow", is_flag=True, help="Atmos's browser sign-in for an aws/user identity (checked as Atmos "
+              "does; the browser flow itself is not available here yet).")
 @pass_app
 def login_command(app: App, identity: str | None, identity_option: str | None, force: bool, device_flow: bool,
-                  no_browser: bool, no_integrations: bool, fmt: str, tags: str | None, provider: str | None) -> None:
+                  no_browser: bool, no_integrations: bool, fmt: str, tags: str | None, provider: str | None,
+                  webflow: bool) -> None:
     """Sign in as IDENTITY, write its AWS profile, and run its auto_provision integrations.
 
     Reuses cached credentials while they have more than 15 minutes left. Every `aws/ecr`
@@ -75,10 +78,15 @@ def login_command(app: App, identity: str | None, identity_option: str | None, f
     ctx = context(app.config, TerminalInteraction(device_flow=device_flow, no_browser=no_browser), force)
     named = identity or identity_option or tags or app.environ.get("ATMOS_IDENTITY")
     if provider or (not named and not app.config.identities and app.config.providers):
+        if webflow:
+            raise AtmosAuthError(f"{WEBFLOW}: " + ("cannot be used with --provider" if provider
+                                                   else "no identity was resolved"))
         _provider_login(app, provider, ctx, fmt)
         return
     name = identity_by_tags(app, tags) if tags and not (identity or identity_option) else \
         pick_identity(app, identity, identity_option)
+    if webflow:
+        _webflow(app, name)
     outcome = login(app.config, name, ctx, integrations=not no_integrations)
     creds, now = outcome.auth.credentials, utcnow()
     if fmt == "json":
@@ -101,6 +109,19 @@ def login_command(app: App, identity: str | None, identity_option: str | None, f
         registry_lines(outcome.registries, now)
     if any(not r.ok for r in outcome.registries):
         raise click.exceptions.Exit(EXIT_INTEGRATIONS_FAILED)
+
+
+WEBFLOW = "--webflow requires an aws/user identity"
+
+
+def _webflow(app: App, name: str) -> None:
+    """Atmos's checks of `--webflow`, then why it cannot go on here."""
+    kind = app.config.identities[name].kind
+    if kind != "aws/user":
+        raise AtmosAuthError(f"{WEBFLOW}: identity {name!r} has kind {kind!r}")
+    raise AtmosAuthError(f"identity {name!r}: the browser sign-in of --webflow is not available in atmos-auth yet",
+                         remedy=f"store the user's access keys with `atmos auth user configure {name}`, then "
+                                "log in without --webflow")
 
 
 def _provider_login(app: App, provider: str | None, ctx: Any, fmt: str) -> None:
