@@ -14,7 +14,8 @@ EXAMPLES = REPO / "examples" / "spec"
 ISOLATED_VARS = ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
                  "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "ATMOS_IDENTITY",
                  "ATMOS_CLI_CONFIG_PATH", "GITHUB_ACTIONS", "ACTIONS_ID_TOKEN_REQUEST_URL",
-                 "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ATMOS_OIDC_TOKEN", "GITHUB_ENV", "DOCKER_AUTH_CONFIG")
+                 "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ATMOS_OIDC_TOKEN", "GITHUB_ENV", "DOCKER_AUTH_CONFIG",
+                 "ATMOS_KEYRING_PASSWORD_ENV", "ATMOS_KEYRING_FILE_PATH", "ATMOS_AUTH_REALM")
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +29,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
     monkeypatch.setenv("DOCKER_CONFIG", str(home / ".docker"))
     monkeypatch.setenv("ATMOS_KEYRING_TYPE", "file")
+    monkeypatch.setenv("ATMOS_KEYRING_PASSWORD", "test-keyring-password")
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
@@ -48,12 +50,9 @@ auth:
 """
 
 
-def aws_dir(home: Path, config_dir: Path | None = None) -> Path:
-    """Where login writes the AWS files of the atmos.yaml in `config_dir` (default: the current folder):
-    its realm is derived from that folder."""
-    from atmos_auth.config.realm import config_folder, realm
-
-    return home / ".config/atmos" / realm(None, [config_folder((config_dir or Path.cwd()) / "atmos.yaml")], {}) / "aws"
+def aws_dir(home: Path, realm: str = "") -> Path:
+    """Where login writes the AWS files of a configuration in `realm` (none, unless auth.realm is set)."""
+    return home / ".config/atmos" / realm / "aws"
 
 
 def run_atmos(*args: str, env: dict[str, str] | None = None, input: str | None = None,

@@ -197,7 +197,7 @@ def test_issue_10_whoami_json_carries_atmos_fields(emu, isolated_home) -> None:
         for key in ("realm", "realm_source", "provider", "identity", "principal", "account", "region", "expiration",
                     "environment", "paths", "credentials_ref", "last_updated", "ecr_logins"):
             assert key in me, key
-        assert me["provider"] == "company-sso" and me["identity"] == "dev-admin" and me["realm_source"] == "config"
+        assert me["provider"] == "company-sso" and me["identity"] == "dev-admin" and me["realm_source"] == "auto"
         assert me["environment"]["AWS_SHARED_CREDENTIALS_FILE"].startswith("~/.config/atmos/")
         assert [p["purpose"] for p in me["paths"]] == ["AWS credentials file", "AWS config file"]
         assert "SecretAccessKey" not in result.stdout and "secret" not in result.stdout.lower()
@@ -208,11 +208,14 @@ def test_issue_10_whoami_json_carries_atmos_fields(emu, isolated_home) -> None:
 def test_issue_10_logout_keychain_needs_confirmation_and_all_realms_reaches_every_project(isolated_home) -> None:
     from tests.test_login import USER
 
-    from atmos_auth.identities.user import keyring_key
+    from atmos_auth.stores.credential_store import atmos_key
+
+    keyring_key = atmos_key
     from atmos_auth.stores.credential_store import open_store
 
     use_config(USER)
-    open_store("file").set(keyring_key("alice"), {"access_key_id": "AKIAKEEP", "secret_access_key": "s3cret"})
+    open_store("file").set(keyring_key("alice"), {"type": "aws", "data": {"access_key_id": "AKIAKEEP",
+                                                                          "secret_access_key": "s3cret"}})
     kept = run_atmos("auth", "logout", "alice")
     assert kept.returncode == 0 and open_store("file").get(keyring_key("alice")) is not None
     refused = run_atmos("auth", "logout", "alice", "--keychain")

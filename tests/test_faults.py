@@ -13,13 +13,13 @@ from atmos_auth.emulator.state import Fault
 
 
 def sso_cache(home) -> dict:
-    return json.loads(next((home / ".cache/atmos/aws-sso").glob("*.json")).read_text())
+    return json.loads(next((home / ".cache/atmos/aws-sso/sessions").glob("*.json")).read_text())
 
 
 def expire_sso_token_locally(home) -> None:
-    path = next((home / ".cache/atmos/aws-sso").glob("*.json"))
+    path = next((home / ".cache/atmos/aws-sso/sessions").glob("*.json"))
     data = json.loads(path.read_text())
-    data["expires_at"] = "2020-01-01T00:00:00+00:00"
+    data["expiresAt"] = "2020-01-01T00:00:00Z"
     path.write_text(json.dumps(data))
 
 
@@ -28,7 +28,7 @@ def test_issue_8_transient_refresh_errors_keep_the_session(emu, isolated_home, d
     use_config("quick-start")
     assert run_atmos("auth", "login", "dev-admin", "--no-integrations", env=login_env()).returncode == 0
     expire_sso_token_locally(isolated_home)
-    refresh_token = sso_cache(isolated_home)["refresh_token"]
+    refresh_token = sso_cache(isolated_home)["refreshToken"]
     emu.world.faults.append(Fault("sso-oidc:CreateToken", "error500", count=4))
     emu.world.log.clear()
     result = run_atmos("auth", "login", "dev-admin", "--force", "--no-integrations",
@@ -37,7 +37,7 @@ def test_issue_8_transient_refresh_errors_keep_the_session(emu, isolated_home, d
     assert "AWS answered with an internal error (InternalFailure, HTTP 500, 4 attempts)" in result.stderr
     assert "missing or expired" not in result.stderr and "atmos auth login" not in result.stderr
     assert calls(emu, "sso-oidc:StartDeviceAuthorization") == []  # nobody is asked to approve again
-    assert sso_cache(isolated_home)["refresh_token"] == refresh_token
+    assert sso_cache(isolated_home)["refreshToken"] == refresh_token
     again = run_atmos("auth", "login", "dev-admin", "--force", "--no-integrations")  # the fault has passed
     assert again.returncode == 0, again.stderr
 
@@ -59,9 +59,9 @@ def test_issue_8_a_forgotten_client_registration_registers_again(emu, isolated_h
 def test_issue_8_a_registration_refused_at_device_authorization_registers_again(emu, isolated_home) -> None:
     use_config("quick-start")
     assert run_atmos("auth", "login", "dev-admin", "--no-integrations", env=login_env()).returncode == 0
-    path = next((isolated_home / ".cache/atmos/aws-sso").glob("*.json"))
+    path = next((isolated_home / ".cache/atmos/aws-sso/sessions").glob("*.json"))
     data = json.loads(path.read_text())
-    data.update(access_token=None, expires_at=None, refresh_token=None)  # only the registration is left,
+    data.update(accessToken="", expiresAt="0001-01-01T00:00:00Z", refreshToken="")  # only the registration is left,
     path.write_text(json.dumps(data))
     urlopen_post(emu, "/_emulator/sso/forget-registrations")  # and the portal has forgotten it
     emu.world.log.clear()

@@ -50,7 +50,7 @@ def test_ctrl_c_aborts_cleanly_with_exit_130(emu, isolated_home) -> None:
     assert exit_status(child) == 130
     assert "Traceback" not in (child.before or "")
     # nothing half-written: no SSO session and no AWS files
-    assert not list((isolated_home / ".cache/atmos/aws-sso").glob("*.json"))
+    assert not list((isolated_home / ".cache/atmos/aws-sso/sessions").glob("*.json"))
     assert not aws_dir(isolated_home).exists()
 
 
@@ -72,7 +72,7 @@ def test_user_configure_stores_keys_from_hidden_prompts(emu) -> None:
     child.sendline(ALICE_ENV["ALICE_SECRET"])
     child.expect("MFA device ARN")
     child.sendline("")
-    child.expect("Stored the keys of alice")
+    child.expect("Saved credentials to keyring: alice")
     assert exit_status(child) == 0
     assert ALICE_ENV["ALICE_SECRET"] not in (child.before or "")
     from tests.conftest import run_atmos

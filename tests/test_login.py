@@ -59,7 +59,7 @@ def test_first_login_runs_device_flow_and_second_is_served_from_cache(emu, isola
     assert stat.S_IMODE(creds.stat().st_mode) == 0o600
     assert stat.S_IMODE(creds.parent.stat().st_mode) == 0o700
     assert "[dev-admin]" in creds.read_text() and "; atmos: expiration=" in creds.read_text()
-    sso_cache = next((isolated_home / ".cache/atmos/aws-sso").glob("*.json"))
+    sso_cache = next((isolated_home / ".cache/atmos/aws-sso/sessions").glob("*.json"))
     assert stat.S_IMODE(sso_cache.stat().st_mode) == 0o600
     emu.world.log.clear()
     second = run_atmos("auth", "login", "dev-admin", "--no-integrations")
@@ -71,9 +71,9 @@ def test_first_login_runs_device_flow_and_second_is_served_from_cache(emu, isola
 def test_refresh_token_renews_an_expired_access_token(emu, isolated_home) -> None:
     use_config("quick-start")
     assert run_atmos("auth", "login", "dev-admin", "--no-integrations", env=login_env()).returncode == 0
-    cache = next((isolated_home / ".cache/atmos/aws-sso").glob("*.json"))
+    cache = next((isolated_home / ".cache/atmos/aws-sso/sessions").glob("*.json"))
     data = json.loads(cache.read_text())
-    data["expires_at"] = "2020-01-01T00:00:00+00:00"
+    data["expiresAt"] = "2020-01-01T00:00:00Z"
     cache.write_text(json.dumps(data))
     emu.world.log.clear()
     again = run_atmos("auth", "login", "dev-admin", "--force", "--no-integrations")  # no terminal, no device flow
@@ -204,7 +204,7 @@ def test_github_oidc_chain(emu, isolated_home) -> None:
     result = run_atmos("auth", "login", "ci-deployer", env=env)
     assert result.returncode == 0, result.stderr
     assert "✓ ECR login: 123456789012.dkr.ecr.us-east-2.amazonaws.com (expires in 11h5" in result.stderr
-    assert not (isolated_home / ".local/share/atmos/keyring").exists()  # CI chains never cache to disk
+    assert not (isolated_home / ".cache/atmos/sessions").exists()  # CI chains never cache to disk
     assert_no_secrets(emu, result.stdout, result.stderr)
 
 
@@ -278,10 +278,10 @@ def test_logout_removes_exactly_what_was_written(emu, isolated_home) -> None:
     assert (folder / "credentials").read_text() == "# mine\n[other]\naws_access_key_id = AKIAOTHER\n"
     assert not (folder / "config").exists()
     # the SSO session stays for an identity logout; a provider logout signs out at the portal
-    assert list((isolated_home / ".cache/atmos/aws-sso").glob("*.json"))
+    assert list((isolated_home / ".cache/atmos/aws-sso/sessions").glob("*.json"))
     emu.world.log.clear()
     assert run_atmos("auth", "logout", "--provider", "company-sso").returncode == 0
-    assert not list((isolated_home / ".cache/atmos/aws-sso").glob("*.json"))
+    assert not list((isolated_home / ".cache/atmos/aws-sso/sessions").glob("*.json"))
     assert calls(emu) == ["sso:Logout"]
 
 
@@ -324,5 +324,7 @@ def test_keyring_type_from_config(emu, isolated_home, keyring_type, monkeypatch)
     use_config((EXAMPLES / "quick-start.yaml").read_text().replace(
         "auth:\n", f"auth:\n  keyring:\n    type: {keyring_type}\n", 1))
     assert run_atmos("auth", "login", "dev-admin", "--no-integrations", env=login_env()).returncode == 0
-    stored = isolated_home / ".local/share/atmos/keyring"
-    assert stored.exists() == (keyring_type == "file")
+    again = run_atmos("auth", "login", "dev-admin", "--no-integrations")
+    assert again.returncode == 0 and "(cached)" in again.stderr, again.stderr
+    # as in Atmos, session credentials never go to the keyring, whichever it is
+    assert not (isolated_home / ".local/share/atmos/keyring").exists()

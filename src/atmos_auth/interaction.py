@@ -17,6 +17,7 @@ class Interaction(Protocol):
     def show_device_code(self, provider: str, user_code: str, url: str, complete_url: str) -> None: ...
     def waiting(self, message: str) -> contextlib.AbstractContextManager[None]: ...
     def prompt(self, label: str) -> str: ...
+    def secret(self, label: str) -> str: ...
     def notice(self, message: str) -> None: ...
 
 
@@ -32,6 +33,9 @@ class Headless:
         yield
 
     def prompt(self, label: str) -> str:
+        raise RuntimeError("no terminal to prompt on")
+
+    def secret(self, label: str) -> str:
         raise RuntimeError("no terminal to prompt on")
 
     def notice(self, message: str) -> None:

@@ -43,12 +43,12 @@ def logout(config: AuthConfig, *, identity: str | None = None, provider: str | N
                 if not dry_run:
                     step.forget()  # also removes copies a killed writer left behind
         if keychain and config.identities[name].kind == "aws/user":  # the long-lived keys themselves
-            from atmos_auth.identities.user import keyring_key
+            from atmos_auth.identities.user import forget_keys, has_keys
 
-            if ctx.store.get(keyring_key(name)) is not None:
+            if has_keys(ctx, name):
                 report.append(f"access keys of {name} in the credential store (keychain)")
                 if not dry_run:
-                    ctx.store.delete(keyring_key(name))
+                    forget_keys(ctx, name)
         for files in (aws_files(config, name), legacy_aws_files(config, name)):
             if files.has(name):
                 report.append(f"profile [{profile_of(name)}] in {files.credentials} and {files.config}")

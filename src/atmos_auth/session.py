@@ -20,6 +20,7 @@ from atmos_auth.steps import Context, build_steps
 from atmos_auth.stores.aws_files import AwsFiles, profile_of
 from atmos_auth.stores.credential_store import open_store, store_folder
 from atmos_auth.stores.docker_state import WrittenLogin
+from atmos_auth.stores.session_cache import SessionCache
 
 log = logging.getLogger("atmos_auth")
 
@@ -41,7 +42,10 @@ def context(config: AuthConfig, ui: Interaction | None = None, force: bool = Fal
         sweep_dead(folder)
     docker = DockerConfig().target
     sweep_dead(docker.parent, docker.name)
-    return Context(store=open_store(keyring.type, keyring.path), ui=ui or Headless(), force=force)
+    ui = ui or Headless()
+    spec = keyring.spec
+    return Context(store=open_store(keyring.type, keyring.path, ui, spec.password_env if spec else None), ui=ui,
+                   force=force, sessions=SessionCache(), realm=config.realm)
 
 
 def private_folders(config: AuthConfig) -> list[Path]:
@@ -51,7 +55,8 @@ def private_folders(config: AuthConfig) -> list[Path]:
     aws = [paths.config_dir() / "aws", aws_files(config, None).folder.parent]  # before realms, and now
     own = [_provider_files(config, name).folder for name in config.providers]  # spec.files.base_path too
     return list(dict.fromkeys([store_folder(config.settings.keyring.path), paths.cache_dir(),
-                               paths.cache_dir() / "aws-sso", *own,
+                               paths.cache_dir() / "aws-sso", paths.cache_dir() / "aws-sso" / "sessions",
+                               paths.cache_dir() / "sessions", *own,
                                *(p for folder in aws if folder.is_dir() for p in folder.iterdir() if p.is_dir())]))
 
 
@@ -181,7 +186,9 @@ def whoami_facts(config: AuthConfig, me: Whoami, environ: Mapping[str, str]) -> 
            for k, v in environment(config, me.identity).items()}
     files = aws_files(config, me.identity)
     creds = me.credentials
-    return {"realm": config.realm, "realm_source": "env" if environ.get("ATMOS_AUTH_REALM") else "config",
+    from atmos_auth.config.realm import source
+
+    return {"realm": config.realm, "realm_source": source(config.settings.realm, environ),
             "provider": root_provider(config, me.identity), "identity": me.identity, "principal": me.arn,
             "account": me.account, "region": creds.region or identity_region(config, me.identity),
             "expiration": creds.expires_at.isoformat() if creds.expires_at else None, "environment": env,

@@ -27,9 +27,14 @@ class Step(Protocol):
 class Context:
     """What building and running steps needs besides the configuration."""
 
+    #: Atmos's credential store (keyring): what lasts, such as an aws/user's access keys.
     store: CredentialStore = field(default_factory=MemoryStore)
     ui: Interaction = field(default_factory=Headless)
     force: bool = False
+    #: Where each step's session credentials wait for the next command (stores.session_cache).
+    sessions: CredentialStore = field(default_factory=MemoryStore)
+    #: The realm, for the store's keys (atmos_<realm>_<name>).
+    realm: str = ""
 
 
 #: Fields that do not change the credentials a step yields (an `env:` from `!random` must not miss the cache).
@@ -61,6 +66,6 @@ def build_steps(config: AuthConfig, identity: str, ctx: Context) -> list[Step]:
             previous = config.providers.get(names[index - 1]) if index else None
             step = identities.KINDS[entry.kind].build(name, entry, ctx, previous)
         if getattr(step, "cacheable", True) and not ambient:
-            step = CachedStep(step, ctx.store, cache_key(config, names[: index + 1]), force=ctx.force)
+            step = CachedStep(step, ctx.sessions, cache_key(config, names[: index + 1]), force=ctx.force)
         steps.append(step)
     return steps

@@ -25,8 +25,8 @@ def atmos(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str
 
 
 def folders(home: Path) -> list[Path]:
-    return [home / ".docker", home / ".cache/atmos", home / ".cache/atmos/aws-sso",
-            home / ".local/share/atmos/keyring", aws_dir(home) / "company-sso"]
+    return [home / ".docker", home / ".cache/atmos", home / ".cache/atmos/aws-sso/sessions",
+            home / ".cache/atmos/sessions", aws_dir(home) / "company-sso"]
 
 
 def temp_files(home: Path) -> list[Path]:
@@ -34,9 +34,9 @@ def temp_files(home: Path) -> list[Path]:
 
 
 def expire_sso_token(home: Path) -> None:
-    for path in (home / ".cache/atmos/aws-sso").glob("*.json"):
+    for path in (home / ".cache/atmos/aws-sso/sessions").glob("*.json"):
         data = json.loads(path.read_text())
-        data["expires_at"] = "2020-01-01T00:00:00+00:00"
+        data["expiresAt"] = "2020-01-01T00:00:00Z"
         path.write_text(json.dumps(data))
 
 
@@ -46,7 +46,7 @@ def check_files(home: Path) -> list[str]:
     docker = (home / ".docker" / "config.json").read_bytes()
     strict(docker)
     problems += [f"foreign member changed: {m[:30]!r}" for m in FOREIGN_MEMBERS if m not in docker]
-    for path in [*(home / ".cache/atmos").rglob("*.json"), *(home / ".local/share/atmos/keyring").glob("*.json")]:
+    for path in (home / ".cache/atmos").rglob("*.json"):
         if not path.name.endswith(".tmp"):
             json.loads(path.read_text())
     credentials = aws_dir(home) / "company-sso/credentials"
@@ -55,7 +55,7 @@ def check_files(home: Path) -> list[str]:
     if "; mine, keep me\n[my-own]\naws_access_key_id = AKIAMINE\n" not in credentials.read_text():
         problems.append("foreign profile changed")
     for folder in folders(home):
-        for path in folder.iterdir():
+        for path in folder.iterdir() if folder.exists() else ():
             if path.is_file() and path.stat().st_mode & 0o077:
                 problems.append(f"{path} is {oct(path.stat().st_mode)}")
     return problems

@@ -58,6 +58,7 @@ def test_no_secret_in_outputs_logs_argv_or_stray_files(rel, isolated_home, tmp_p
     secrets = secrets_of(rel) + [d.device_code for d in rel.world.devices.values()]
     secrets += [rel.world.ecr_password(account) for account in ("400000000001", "400000000002")]
     stores = [isolated_home / ".local/share/atmos/keyring", isolated_home / ".cache/atmos/aws-sso",
+              isolated_home / ".cache/atmos/sessions",
               aws_dir(isolated_home), store]
     stray = [p for p in isolated_home.rglob("*") if p.is_file() and not any(s == p or s in p.parents for s in stores)]
     places = {"outputs": "\n".join(outputs), "debug log": log.read_text(), "argv": "\n".join(argv)}

@@ -58,5 +58,8 @@ class TerminalInteraction:
     def prompt(self, label: str) -> str:
         return click.prompt(label, err=True)
 
+    def secret(self, label: str) -> str:
+        return click.prompt(label, err=True, hide_input=True)
+
     def notice(self, message: str) -> None:
         click.echo(message, err=True)

@@ -27,8 +27,9 @@ def configure_command(app: App, identity: str | None, identity_option: str | Non
     """
     import sys
 
+    from atmos_auth.cli.terminal import TerminalInteraction
     from atmos_auth.identities.user import Config as UserConfig
-    from atmos_auth.identities.user import keyring_key
+    from atmos_auth.identities.user import keep_keys
     from atmos_auth.session import context
 
     name = pick_identity(app, identity, identity_option)
@@ -43,6 +44,6 @@ def configure_command(app: App, identity: str | None, identity_option: str | Non
     key_id = click.prompt("AWS access key ID", hide_input=True, err=True).strip()
     secret = click.prompt("AWS secret access key", hide_input=True, err=True).strip()
     mfa = click.prompt("MFA device ARN (optional)", default="", show_default=False, err=True).strip()
-    ctx = context(app.config)
-    ctx.store.set(keyring_key(name), {"access_key_id": key_id, "secret_access_key": secret, "mfa_arn": mfa or None})
-    output.ok(f"Stored the keys of {name} in the {ctx.store.kind} credential store.")
+    ctx = context(app.config, TerminalInteraction())
+    keep_keys(ctx, name, {"access_key_id": key_id, "secret_access_key": secret, "mfa_arn": mfa})
+    output.ok(f"Saved credentials to keyring: {name} ({ctx.store.kind} credential store, shared with Atmos)")

@@ -38,8 +38,50 @@ class Config(IdentityConfig):
     standalone: ClassVar[bool] = True
 
 
-def keyring_key(identity: str) -> str:
-    return f"atmos:user-keys:{identity}"
+def stored_keys(ctx: Context, identity: str) -> dict[str, Any] | None:
+    """The access keys `atmos auth user configure` stored, by this tool or by Atmos: Atmos's entry
+    (`atmos_<realm>_<identity>`), else the realm-less one, else one this tool's earlier versions kept
+    (moved to Atmos's entry on the way)."""
+    from atmos_auth.stores.earlier import take_earlier
+
+    for key in _keys_at(ctx, identity):
+        entry = ctx.store.get(key)
+        if entry and entry.get("type") == "aws" and isinstance(entry.get("data"), dict):
+            return entry["data"]
+    earlier = take_earlier(ctx.store, f"atmos:user-keys:{identity}")
+    if earlier and earlier.get("access_key_id"):
+        keep_keys(ctx, identity, earlier)
+        return earlier
+    return None
+
+
+def keep_keys(ctx: Context, identity: str, keys: dict[str, Any]) -> None:
+    """Store access keys as Atmos does: `{"type": "aws", "data": {access_key_id, secret_access_key,
+    mfa_arn, session_duration}}`, the empty ones left out."""
+    from atmos_auth.stores.credential_store import atmos_key
+
+    fields = ("access_key_id", "secret_access_key", "mfa_arn", "session_duration")
+    ctx.store.set(atmos_key(identity, ctx.realm), {"type": "aws", "data": {k: keys[k] for k in fields if keys.get(k)}})
+
+
+def _keys_at(ctx: Context, identity: str) -> list[str]:
+    from atmos_auth.stores.credential_store import atmos_key
+
+    return list(dict.fromkeys([atmos_key(identity, ctx.realm), atmos_key(identity)]))
+
+
+def has_keys(ctx: Context, identity: str) -> bool:
+    """Whether access keys are stored (without opening them: no password asked)."""
+    return any(ctx.store.has(key) for key in _keys_at(ctx, identity))
+
+
+def forget_keys(ctx: Context, identity: str) -> bool:
+    """Remove the stored access keys (Atmos's entry and the realm-less one, and an earlier version's), as
+    `logout --keychain` does."""
+    from atmos_auth.stores.earlier import take_earlier
+
+    earlier = take_earlier(ctx.store, f"atmos:user-keys:{identity}") is not None
+    return any([ctx.store.delete(key) for key in _keys_at(ctx, identity)]) or earlier
 
 
 class UserIdentity:
@@ -54,7 +96,7 @@ class UserIdentity:
         c = self.config.credentials
         if c.access_key_id and c.secret_access_key:
             return c.access_key_id.get_secret_value(), c.secret_access_key.get_secret_value(), c.mfa_arn
-        stored = self.ctx.store.get(keyring_key(self.name)) or {}
+        stored = stored_keys(self.ctx, self.name) or {}
         if stored.get("access_key_id") and stored.get("secret_access_key"):
             return stored["access_key_id"], stored["secret_access_key"], c.mfa_arn or stored.get("mfa_arn")
         raise AuthError("no access keys: set credentials.access_key_id/secret_access_key (e.g. with !env) "
