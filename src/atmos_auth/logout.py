@@ -9,6 +9,8 @@ from atmos_auth.chain import chain_names
 from atmos_auth.config.model import AuthConfig
 from atmos_auth.docker_config import CREDENTIALS
 from atmos_auth.integrations.hooks import cleanup
+from atmos_auth.provisioning import forget as forget_provisioned
+from atmos_auth.provisioning import provisioned_file
 from atmos_auth.session import aws_files, context, legacy_aws_files, private_folders
 from atmos_auth.steps import build_steps
 from atmos_auth.stores.aws_files import profile_of
@@ -72,6 +74,11 @@ def logout(config: AuthConfig, *, identity: str | None = None, provider: str | N
                 report.append(f"SSO session of {name} ({entry.start_url}; also signed out at the portal)")
             if not dry_run:
                 portal.logout()
+        provisioned = provisioned_file(name)
+        if provisioned.exists():  # as Atmos: a provider's logout drops what it provisioned
+            report.append(f"identities provisioned by {name} ({provisioned})")
+            if not dry_run:
+                forget_provisioned(name)
     if everything and not dry_run:  # temp copies that killed writers left anywhere (they may hold secrets)
         for folder in private_folders(config):
             sweep_folder(folder)

@@ -80,26 +80,35 @@ def _provider_files(config: AuthConfig, provider: str) -> AwsFiles:
 
 def sign_in(config: AuthConfig, identity: str, ctx: Context) -> LoginOutcome:
     """Authenticate the chain and write the identity's AWS SDK profile (no integrations)."""
+    from atmos_auth.provisioning import after_sign_in
+
     auth = authenticate(config, identity, ctx)
     region = identity_region(config, identity)
     files = aws_files(config, identity)
     files.write(identity, auth.credentials, region)
+    after_sign_in(config, auth.chain, auth.steps_run, ctx.ui)
     return LoginOutcome(auth=auth, files=files, region=region)
 
 
-def sign_in_provider(config: AuthConfig, provider: str, ctx: Context) -> Any:
-    """`login --provider`: the provider's own sign-in (an SSO session, an OIDC token), no identity."""
+def sign_in_provider(config: AuthConfig, provider: str, ctx: Context) -> tuple[Any, int | None]:
+    """`login --provider`: the provider's own sign-in (an SSO session, an OIDC token), no identity; the
+    name matches in any case, as in Atmos. Also how many identities it provisioned (None: it does not)."""
     from atmos_auth import providers
     from atmos_auth.config.usable import require
+    from atmos_auth.credentials import Token
+    from atmos_auth.provisioning import provision
 
+    provider = next((name for name in config.providers if name.lower() == provider.lower()), provider)
     if provider not in config.providers:
         require(config, ("providers", provider))  # a provider with problems says which
-        from atmos_auth.errors import UsageError
+        from atmos_auth.errors import ConfigError
 
-        raise UsageError(f"provider {provider!r} is not defined",
-                         remedy=f"providers: {', '.join(config.providers) or 'none'}")
+        raise ConfigError(f"provider {provider!r} is not defined",
+                          remedy=f"providers: {', '.join(config.providers) or 'none'}")
     entry = config.providers[provider]
-    return providers.KINDS[entry.kind].build(provider, entry, ctx).authenticate(None)
+    token = providers.KINDS[entry.kind].build(provider, entry, ctx).authenticate(None)
+    count = provision(provider, entry, token.value) if isinstance(token, Token) and token.kind == "sso" else None
+    return token, count
 
 
 def login(config: AuthConfig, identity: str, ctx: Context, *, integrations: bool = True) -> LoginOutcome:

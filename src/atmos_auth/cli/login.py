@@ -138,14 +138,16 @@ def _provider_login(app: App, provider: str | None, ctx: Any, fmt: str) -> None:
             raise UsageError("no identities are defined and there are several providers",
                              remedy=f"choose one with --provider: {', '.join(names)}")
         provider = names[0] if len(names) == 1 else choose(names, "no identities are defined", noun="provider")
-    token = sign_in_provider(app.config, provider, ctx)
+    token, provisioned = sign_in_provider(app.config, provider, ctx)
     expires = getattr(token, "expires_at", None)
     if fmt == "json":
         output.as_json({"provider": provider, "kind": app.config.providers[provider].kind,
-                        "expires_at": expires.isoformat() if expires else None})
+                        "expires_at": expires.isoformat() if expires else None, "provisioned": provisioned})
         return
     output.ok(f"Authenticated provider {provider}" + (f" (expires {time_left(expires, utcnow())})"
                                                       if expires else ""))
+    if provisioned:
+        output.ok(f"Provisioned {provisioned} identities (`atmos auth list` shows them)")
 
 
 def _confirm_keychain() -> None:

@@ -54,14 +54,42 @@ def assemble(found: list[Found], request: Request) -> YamlSource:
         merged = _empty(parts[-1].path)
         for part in parts:
             merge_into(merged, part)
-        return merged
+        return _with_provisioned(merged, request)
     merged = _empty(found[-1].path)
     for item in found:
         merge_into(merged, read_full(item.path, request) if item.full else
                    read_yaml(item.path, _context(item.path, request)))
     for part in _profiles(merged, [f.path.parent for f in found], request):
         merge_into(merged, part)
-    return merged
+    return _with_provisioned(merged, request)
+
+
+def _with_provisioned(merged: YamlSource, request: Request) -> YamlSource:
+    """The identities `auto_provision_identities` wrote for the providers configured, below everything
+    else: an identity atmos.yaml also defines is atmos.yaml's (Atmos documents this; see provisioning)."""
+    from atmos_auth.provisioning import provisioned_file
+
+    auth = merged.data.get("auth") if isinstance(merged.data, dict) else None
+    providers = auth.get("providers") if isinstance(auth, dict) else None
+    parts = []
+    for name in providers if isinstance(providers, dict) else ():
+        path = provisioned_file(str(name))
+        if not path.is_file():
+            continue
+        try:
+            part = read_yaml(path, _context(path, request))
+        except ConfigError:
+            continue  # Atmos skips a provisioned file it cannot read, too
+        identities = part.data.get("auth", {}).get("identities") if isinstance(part.data, dict) else None
+        if isinstance(identities, dict):
+            part.data = {"auth": {"identities": identities}}
+            parts.append(part)
+    if not parts:
+        return merged
+    result = _empty(merged.path)
+    for part in [*parts, merged]:
+        merge_into(result, part)
+    return result
 
 
 def read_full(path: Path, request: Request) -> YamlSource:

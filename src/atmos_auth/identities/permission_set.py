@@ -23,8 +23,9 @@ class AccountRef(Strict):
 
     @model_validator(mode="after")
     def _one(self) -> AccountRef:
-        if (self.id is None) == (self.name is None):
-            raise ValueError("give exactly one of id or name")
+        """As Atmos: an id, a name, or both (provisioned identities carry both; the id is used)."""
+        if self.id is None and self.name is None:
+            raise ValueError("give the account's id or name")
         return self
 
 

@@ -1,0 +1,117 @@
+"""`auto_provision_identities: true` on an IAM Identity Center provider: once it signs in, every account
+and permission set the person may use becomes an identity named `<account name>/<role name>`, kept in
+`$XDG_CACHE_HOME/atmos/auth/<provider>/provisioned-identities.yaml` in Atmos's format
+(cloudposse/atmos pkg/auth/providers/aws/sso_provisioning.go, pkg/auth/provisioning/writer.go) and read
+back by every command below atmos.yaml (config.assemble), which wins a name both define.
+
+Rewritten whenever the provider itself is needed (`login -p`, a login whose chain starts at the
+provider); a listing that fails or finds nothing keeps the previous file. Failures are warnings.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from atmos_auth.stores import paths
+from atmos_auth.stores.files import atomic_write, locked, private_dir, remove_file
+
+FILE_NAME = "provisioned-identities.yaml"
+log = logging.getLogger("atmos_auth")
+
+
+def provisioned_file(provider: str) -> Path:
+    """Atmos's sanitizeProviderName (trimmed, `/` and `\\` as `_`, empty as `_`) of the name in lower case,
+    as viper hands it to Atmos."""
+    name = provider.lower().strip().replace("/", "_").replace("\\", "_") or "_"
+    return paths.cache_dir() / "auth" / name / FILE_NAME
+
+
+def provision(provider: str, entry: Any, token: str) -> int | None:
+    """List the accounts and roles `token` may use and write them as identities; how many were written
+    (None when the provider does not provision, or nothing could be listed)."""
+    from atmos_auth.aws import client
+    from atmos_auth.stores.aws_files import profile_name_problem
+
+    if not getattr(entry, "auto_provision_identities", False):
+        return None
+    portal = client("sso", entry.region, unsigned=True, endpoint=entry.endpoint)
+    try:
+        accounts = [a for page in portal.get_paginator("list_accounts").paginate(accessToken=token)
+                    for a in page["accountList"]]
+    except Exception as exc:
+        log.warning("Failed to provision identities, skipping: provider %s: sso:ListAccounts: %s", provider, _why(exc))
+        return None
+    identities: dict[str, Any] = {}
+    roles = 0
+    for account in accounts:
+        try:
+            found = [r for page in portal.get_paginator("list_account_roles").paginate(
+                accessToken=token, accountId=account["accountId"]) for r in page["roleList"]]
+        except Exception as exc:
+            log.warning("Failed to list roles for account, skipping: account %s: %s", account["accountId"], _why(exc))
+            continue
+        roles += len(found)
+        for role in found:
+            name = f"{account.get('accountName') or account['accountId']}/{role['roleName']}"
+            if (why := profile_name_problem(name)) is not None:
+                log.warning("Skipping provisioned identity %r: %s", name, why)
+                continue
+            identities[name] = {"kind": "aws/permission-set", "provider": provider, "via": {"provider": provider},
+                                "principal": {"account": {"id": account["accountId"],
+                                                          "name": account.get("accountName") or account["accountId"]},
+                                              "name": role["roleName"]}}
+    if not identities:
+        return None
+    try:
+        _write(provider, entry, identities, len(accounts), roles)
+    except Exception as exc:  # a full disk, a read-only cache: the sign-in itself succeeded
+        log.warning("Failed to write provisioned identities, skipping: provider %s: %s", provider, exc)
+        return None
+    return len(identities)
+
+
+def after_sign_in(config: Any, chain: list[str], steps_run: int, ui: Any) -> None:
+    """Refresh the root provider's identities when the chain needed the provider (as Atmos does: not
+    when the identity's credentials came from the cache)."""
+    entry = config.providers.get(chain[0])
+    if entry is None or not getattr(entry, "auto_provision_identities", False) or steps_run < len(chain) - 1:
+        return
+    from atmos_auth.providers.sso import SsoProvider
+
+    token = SsoProvider(chain[0], entry, ui).cached()
+    if token is not None:
+        provision(chain[0], entry, token.value)
+
+
+def forget(provider: str) -> bool:
+    """Remove the provider's provisioned identities (`logout --provider`, `--all`)."""
+    path = provisioned_file(provider)
+    if not path.parent.is_dir():
+        return False
+    with locked(path):
+        return remove_file(path)
+
+
+def _write(provider: str, entry: Any, identities: dict[str, Any], accounts: int, roles: int) -> None:
+    import yaml
+
+    metadata = {"counts": {"accounts": accounts, "identities": len(identities), "roles": roles},
+                "extra": {"region": entry.region, "start_url": entry.start_url}, "provider": provider,
+                "provisioned_at": datetime.now().astimezone().replace(microsecond=0).isoformat(),
+                "source": provider}
+    text = yaml.safe_dump({"auth": {"_metadata": metadata, "identities": identities}}, sort_keys=False,
+                          allow_unicode=True, indent=4)
+    path = provisioned_file(provider)
+    private_dir(path.parent)
+    with locked(path):
+        atomic_write(path, text.encode())
+    log.debug("wrote %d provisioned identities of %s to %s", len(identities), provider, path)
+
+
+def _why(exc: Exception) -> str:
+    from atmos_auth.aws import error_code
+
+    return error_code(exc) or type(exc).__name__
