@@ -186,6 +186,16 @@ def test_issue_10_list_filters_and_graph_formats(isolated_home) -> None:
     assert "| dev-admin | aws/permission-set | company-sso → dev-admin |" in markdown
 
 
+def test_issue_10_whoami_signs_in_quietly_when_nobody_is_needed_as_atmos_does(emu, isolated_home) -> None:
+    use_config("quick-start")
+    assert run_atmos("auth", "login", "-p", "company-sso", env=login_env()).returncode == 0  # an SSO session only
+    docker = isolated_home / ".docker" / "config.json"
+    emu.world.log.clear()
+    who = run_atmos("auth", "whoami", "dev-admin")
+    assert who.returncode == 0 and "111111111111" in who.stderr, who.stderr
+    assert calls(emu, "sso-oidc:") == [] and calls(emu, "ecr:") == [] and not docker.exists()  # no integration
+
+
 def test_issue_10_whoami_json_carries_atmos_fields(emu, isolated_home) -> None:
     use_config("quick-start")
     assert run_atmos("auth", "login", "dev-admin", env=login_env()).returncode == 0

@@ -164,15 +164,18 @@ def whoami(config: AuthConfig, identity: str) -> Whoami:
     from atmos_auth.integrations.hooks import written_by
 
     ctx = context(config)
-    creds = cached_credentials(config, identity, ctx) or _from_aws_files(config, identity)
+    creds = cached_credentials(config, identity, ctx) or _from_aws_files(config, identity) or \
+        _quietly_signed_in(config, identity, ctx)
     if creds is None:
         files = aws_files(config, identity)
-        why = (f"the credential store is `{ctx.store.kind}`, which keeps nothing between commands, and "
-               if ctx.store.kind == "memory" else "nothing is cached for it, and ")
-        raise NotLoggedIn(f"not logged in as {identity!r}: {why}its profile in {files.credentials} has no "
-                          "credentials with time left", remedy=f"run `atmos auth login {identity}`")
+        raise NotLoggedIn(f"not logged in as {identity!r}: nothing is cached for it, and its profile in "
+                          f"{files.credentials} has no credentials with time left",
+                          remedy=f"run `atmos auth login {identity}`")
+    from atmos_auth import identities
+
+    offline = getattr(identities.KINDS.get(config.identities[identity].kind), "caller", None)
     try:
-        caller = client("sts", creds.region or "us-east-1", creds).get_caller_identity()
+        caller = offline(creds) if offline else client("sts", creds.region or "us-east-1", creds).get_caller_identity()
     except Exception as exc:
         if error_code(exc) in REJECTED:
             drop_cached(config, identity, ctx)
@@ -208,6 +211,17 @@ def whoami_facts(config: AuthConfig, me: Whoami, environ: Mapping[str, str]) -> 
             "last_updated": utcnow().isoformat()}
 
 
+def _quietly_signed_in(config: AuthConfig, identity: str, ctx: Context) -> Credentials | None:
+    """As Atmos's whoami: a sign-in that needs nobody (a cached SSO session, a CI token, a mock), or None.
+    No integration runs."""
+    from atmos_auth.errors import AtmosAuthError
+
+    try:
+        return sign_in(config, identity, ctx).auth.credentials
+    except AtmosAuthError:
+        return None
+
+
 def _from_aws_files(config: AuthConfig, identity: str) -> Credentials | None:
     """The credentials login wrote to the identity's AWS profile, while they have time left (as Atmos
     falls back to them when its credential store has nothing, e.g. ATMOS_KEYRING_TYPE=memory)."""
@@ -227,5 +241,9 @@ def environment(config: AuthConfig, identity: str) -> dict[str, str]:
            "AWS_CONFIG_FILE": str(files.config), "AWS_REGION": region, "AWS_DEFAULT_REGION": region}
     if any(i.kind == "aws/ecr" for i in config.integrations_of(identity).values()):
         env["DOCKER_CONFIG"] = str(docker_config_dir())
+    from atmos_auth import identities
+
+    kind = config.identities[identity].kind
+    env.update(getattr(identities.KINDS.get(kind), "environment", lambda name: {})(identity))
     env.update(config.identities[identity].env)  # the identity's own `env:` comes last and wins, as in Atmos
     return env

@@ -48,7 +48,7 @@ def whoami_command(app: App, identity: str | None, identity_option: str | None, 
                                        for e in me.ecr_logins]})
         return
     output.ok(f"Logged in as {me.identity}")
-    for label, value in (("Realm", f"{facts['realm']} ({facts['realm_source']})"), ("Provider", facts["provider"]),
+    for label, value in (("Realm", f"{facts['realm'] or 'none'} ({facts['realm_source']})"), ("Provider", facts["provider"]),
                          ("Identity", me.identity), ("Principal", me.arn), ("Account", me.account),
                          ("Region", creds.region or "-"), ("Expires", time_left(creds.expires_at, now))):
         output.status(f"    {label:<9} {value}")
