@@ -30,7 +30,6 @@ def test_issue_10_aws_ecr_login_by_integration_identity_and_registry(emu) -> Non
     (("dev/ecr", "--identity", "dev-admin"), "mutually exclusive"),
     (("--public", "dev/ecr"), "--public cannot be combined with an integration argument"),
     (("--public", "-r", "123456789012.dkr.ecr.us-east-2.amazonaws.com"), "--public cannot be combined with --registry"),
-    (("--public",), "ECR Public (public.ecr.aws) is not available in this tool yet"),
     (("--identity",), "--identity was given without a name; choosing one needs a terminal"),
 ])
 def test_issue_10_aws_ecr_login_modes_are_checked_as_atmos_does(isolated_home, args, message) -> None:

@@ -35,7 +35,7 @@ def test_every_partition_parses(text, region, fips, dualstack) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "public.ecr.aws", "https://public.ecr.aws/", "ecr-public.aws.com",
+    "ecr-public.aws.com", "my.public.ecr.aws",
     "123456789012.dkr.ecr.us-east-1.amazonaws.com.fake.example.com", "12345.dkr.ecr.us-east-1.amazonaws.com",
     "docker.io", "ghcr.io", "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-app", "",
 ])
@@ -45,9 +45,13 @@ def test_rejected_hosts_name_the_expected_form(text) -> None:
     assert "{account_id}.dkr.ecr.{region}.amazonaws.com" in (caught.value.remedy or "")
 
 
-def test_public_ecr_is_named() -> None:
-    with pytest.raises(RegistryError, match="ECR Public"):
-        parse_registry("public.ecr.aws")
+def test_public_ecr_is_the_public_registry_and_its_lookalikes_are_named() -> None:
+    from atmos_auth.integrations.ecr_hosts import PUBLIC
+
+    assert parse_registry("public.ecr.aws") == parse_registry("https://PUBLIC.ecr.aws:443/") == PUBLIC
+    assert PUBLIC.public and PUBLIC.region == "us-east-1"
+    with pytest.raises(RegistryError, match="not the ECR Public registry"):
+        parse_registry("gallery.public.ecr.aws")
 
 
 @given(account=st.from_regex(r"\A[0-9]{12}\Z"),

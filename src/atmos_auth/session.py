@@ -239,7 +239,7 @@ def environment(config: AuthConfig, identity: str) -> dict[str, str]:
     region = identity_region(config, identity)
     env = {"AWS_PROFILE": profile_of(identity), "AWS_SHARED_CREDENTIALS_FILE": str(files.credentials),
            "AWS_CONFIG_FILE": str(files.config), "AWS_REGION": region, "AWS_DEFAULT_REGION": region}
-    if any(i.kind == "aws/ecr" for i in config.integrations_of(identity).values()):
+    if any(i.kind in ("aws/ecr", "aws/ecr-public") for i in config.integrations_of(identity).values()):
         env["DOCKER_CONFIG"] = str(docker_config_dir())
     from atmos_auth import identities
 

@@ -97,3 +97,18 @@ def test_wrong_and_expired_tokens_are_refused(emu, registries, tmp_path) -> None
         assert stale.returncode == 0, stale.stderr
     refused = registries.skopeo("inspect", f"docker://{host}/my-app:v1")
     assert refused.returncode != 0 and "unauthorized" in refused.stderr.lower()
+
+
+def test_ecr_public_push_and_pull_with_the_written_token(emu, registries, tmp_path) -> None:
+    """A local registry stands in for public.ecr.aws; only the token `login` wrote opens it."""
+    from tests.test_ecr_public import PUBLIC
+
+    host = "public.ecr.aws"
+    registries.certificate([host])
+    registries.serve(emu.world.ecr_password("public"), [host])
+    anonymous = registries.skopeo("inspect", f"docker://{host}/my-app:v1")
+    assert anonymous.returncode != 0 and "authentication required" in anonymous.stderr
+    use_config(PUBLIC)
+    login = run_atmos("auth", "login", "dev-admin", env=login_env())
+    assert login.returncode == 0 and "✓ ECR Public login: public.ecr.aws" in login.stderr, login.stderr
+    push_and_pull(registries, oci_image(tmp_path / "image"), host)

@@ -27,7 +27,8 @@ def _ecr_options(func: Callable[..., Any]) -> Callable[..., Any]:
                                      "on a terminal); with --registry, use its credentials instead of the ambient "
                                      "ones."),
         click.option("-r", "--registry", "registries", multiple=True, metavar="HOST",
-                     help="Registry host, repeatable: {account_id}.dkr.ecr.{region}.amazonaws.com (any partition)."),
+                     help="Registry host, repeatable: {account_id}.dkr.ecr.{region}.amazonaws.com (any partition), "
+                          "or public.ecr.aws."),
         click.option("--device-flow", is_flag=True, help="Allow a headless device flow if a sign-in is needed."),
         click.option("--force", is_flag=True, help="Fetch new tokens even where config.json still holds a valid one."),
         click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text",
@@ -64,7 +65,8 @@ def ecr_login_command(app: App, integrations: tuple[str, ...], identity_option: 
 @click.command("login")
 @click.argument("integrations", nargs=-1, metavar="[INTEGRATION]...")
 @_ecr_options
-@click.option("--public", is_flag=True, help="ECR Public (public.ecr.aws): comes with the aws/ecr-public kind.")
+@click.option("--public", is_flag=True, help="Log in to ECR Public (public.ecr.aws), with --identity's credentials "
+              "or the ambient ones.")
 @pass_app
 def aws_ecr_login_command(app: App, integrations: tuple[str, ...], identity_option: str | None,
                           registries: tuple[str, ...],
@@ -79,14 +81,16 @@ def aws_ecr_login_command(app: App, integrations: tuple[str, ...], identity_opti
       atmos aws ecr login --identity dev-admin
       atmos aws ecr login --identity            # choose the identity on a terminal
       atmos aws ecr login --registry 123456789012.dkr.ecr.us-east-2.amazonaws.com
+      atmos aws ecr login --public --identity dev-admin
     """
     if public and integrations:
         raise UsageError("mutually exclusive flags provided: --public cannot be combined with an integration argument")
     if public and registries:
         raise UsageError("mutually exclusive flags provided: --public cannot be combined with --registry")
     if public:
-        raise UsageError("ECR Public (public.ecr.aws) is not available in this tool yet",
-                         remedy="log in to private registries by integration, --identity or --registry")
+        from atmos_auth.integrations.ecr_hosts import PUBLIC_HOST
+
+        registries = (PUBLIC_HOST,)
     run_ecr_login(app, integrations, identity_option, registries, device_flow, force, fmt)
 
 

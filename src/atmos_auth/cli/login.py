@@ -21,16 +21,18 @@ from atmos_auth.errors import EXIT_ERROR, EXIT_INTEGRATIONS_FAILED, AtmosAuthErr
 
 
 def registry_lines(results: list[Any], now: datetime) -> None:
+    from atmos_auth.integrations.ecr_hosts import PUBLIC_HOST
     from atmos_auth.text import expiry_phrase
 
     for r in results:
+        what = "ECR Public login" if r.host == PUBLIC_HOST else "ECR login"
         if r.ok:
             via = f", stored with {r.store}" if r.store and r.store != "config.json" else ""
-            output.ok(f"ECR login: {r.host} ({expiry_phrase(r.expires_at, now)}){via}")
+            output.ok(f"{what}: {r.host} ({expiry_phrase(r.expires_at, now)}){via}")
             if r.note:
                 output.status(f"  note: {r.note}")
         else:
-            output.failed(f"ECR login: {r.host}: {r.error}")
+            output.failed(f"{what}: {r.host}: {r.error}")
 
 
 def registry_json(results: list[Any], identity: str | None) -> list[dict[str, Any]]:

@@ -4,11 +4,11 @@ implement: known by name, so a configuration that uses them still loads; only us
 from __future__ import annotations
 
 PROVIDERS = {"aws/saml", "azure/cli", "azure/device-code", "azure/interactive", "azure/oidc", "atmos/pro",
-             "gcp/adc", "gcp/workload-identity-federation", "mock", "mock/aws"}
+             "gcp/adc", "gcp/workload-identity-federation"}
 IDENTITIES = {"aws/assume-root", "aws/ambient", "ambient", "atmos/pro", "azure/subscription",
               "gcp/service-account", "gcp/project", "aws/emulator", "gcp/emulator", "azure/emulator",
-              "kubernetes/emulator", "mock", "mock/aws"}
-INTEGRATIONS = {"aws/ecr-public", "aws/eks", "azure/acr", "azure/aks", "gcp/gke", "github/sts"}
+              "kubernetes/emulator"}
+INTEGRATIONS = {"aws/eks", "azure/acr", "azure/aks", "gcp/gke", "github/sts"}
 #: Identity kinds that start a chain themselves (no `via`), as Atmos treats them.
 STANDALONE = {"aws/user", "aws/ambient", "ambient", "aws/emulator", "gcp/emulator", "azure/emulator",
               "kubernetes/emulator"}

@@ -147,8 +147,8 @@ class IntegrationConfig(Strict):
 
 class KeyringSpec(Strict):
     path: str | None = None
-    #: Atmos encrypts its file keyring with this password; this tool's file store is 0600 files, unencrypted.
-    password_env: Any = atmos_only()
+    #: The variable holding the file keyring's password (default ATMOS_KEYRING_PASSWORD), as in Atmos.
+    password_env: str | None = None
 
 
 class KeyringConfig(Strict):

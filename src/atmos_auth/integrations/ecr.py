@@ -119,16 +119,17 @@ def login(credentials: Credentials, targets: list[Target], identity: str | None,
 
 
 def _fetch_all(credentials: Credentials, identity: str | None, targets: list[Target]) -> dict[str, Outcome]:
-    groups: dict[tuple[str, bool, bool], list[Target]] = {}
+    groups: dict[tuple[str, bool, bool, bool], list[Target]] = {}
     for target in targets:
         r = target.registry
-        groups.setdefault((r.region, r.fips, r.dualstack), []).append(target)
+        groups.setdefault((r.region, r.fips, r.dualstack, r.public), []).append(target)
     # Clients are made here, one after another: botocore sessions are not thread-safe, clients are.
-    clients: dict[tuple[str, bool, bool], Any] = {}
+    clients: dict[tuple[str, bool, bool, bool], Any] = {}
     outcomes: dict[str, Outcome] = {}
     for group, members in list(groups.items()):
         try:
-            clients[group] = client("ecr", group[0], credentials, fips=group[1], dualstack=group[2])
+            clients[group] = client("ecr-public" if group[3] else "ecr", group[0], credentials, fips=group[1],
+                                    dualstack=group[2])
         except Exception as exc:  # e.g. a region botocore has no endpoint for
             reason = translate(exc, identity=identity, step="ecr", action=f"ecr:GetAuthorizationToken in {group[0]}")
             outcomes.update({t.registry.host: Failure(reason.message) for t in members})
@@ -206,6 +207,12 @@ def _still_valid(docker: DockerConfig, targets: list[Target], identity: str | No
 
 def _fetch(ecr: Any, credentials: Credentials, identity: str | None, region: str,
            targets: list[Target]) -> dict[str, Outcome]:
+    if targets[0].registry.public:
+        try:
+            return {t.registry.host: _public_token(ecr) for t in targets}
+        except Exception as exc:
+            failure = _reason(exc, identity, credentials, [], region, "ecr-public:GetAuthorizationToken")
+            return {t.registry.host: failure for t in targets}
     accounts = sorted({t.registry.account_id for t in targets})
     try:
         by_account = _tokens(ecr, accounts)
@@ -238,16 +245,24 @@ def _tokens(ecr: Any, accounts: list[str]) -> dict[str, RegistryToken]:
     return found
 
 
+def _public_token(ecr_public: Any) -> RegistryToken:
+    response = ecr_public.get_authorization_token()
+    data = response["authorizationData"]
+    username, _, password = base64.b64decode(data["authorizationToken"]).decode().partition(":")
+    expires = data.get("expiresAt")
+    return username, password, local_expiry(response, expires) if expires else None
+
+
 def _reason(exc: BaseException, identity: str | None, creds: Credentials, accounts: list[str],
-            region: str) -> Failure:
+            region: str, action: str = "ecr:GetAuthorizationToken") -> Failure:
     who = f"identity {identity!r}" if identity else "the ambient AWS credentials"
     where = f"account {creds.account_id}" if creds.account_id else f"key {creds.masked_key}"
     code = error_code(exc)
     if code in ("AccessDeniedException", "AccessDenied"):
-        return Failure(f"access denied: {who} ({where}) lacks ecr:GetAuthorizationToken for registry "
-                       f"{', '.join(accounts)} in {region}")
+        scope = f"registry {', '.join(accounts)} in {region}" if accounts else "ECR Public (public.ecr.aws)"
+        return Failure(f"access denied: {who} ({where}) lacks {action} for {scope}")
     if code in REJECTED:
         again = f"run `atmos auth login {identity} --force`" if identity else "renew the ambient credentials"
         return Failure(f"AWS rejected the credentials of {who} ({code}){skew_hint(exc)}: {again}", rejected=True)
-    error = translate(exc, identity=identity, step="ecr", action=f"ecr:GetAuthorizationToken in {region}")
+    error = translate(exc, identity=identity, step="ecr", action=f"{action} in {region}")
     return Failure(error.message)

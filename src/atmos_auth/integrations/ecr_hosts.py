@@ -18,6 +18,9 @@ _HOST = re.compile(
     r"|c2s\.ic\.gov|sc2s\.sgov\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$"
 )
 PUBLIC_HOSTS = {"public.ecr.aws", "ecr-public.aws.com"}
+#: The ECR Public registry Docker logs in to; its tokens come from ecr-public in us-east-1 only.
+PUBLIC_HOST = "public.ecr.aws"
+PUBLIC_REGION = "us-east-1"
 
 #: Region prefix → DNS suffix of the partition's registry hosts (commercial otherwise).
 _PARTITION_SUFFIX = (
@@ -37,6 +40,11 @@ class RegistryHost:
     region: str
     fips: bool = False
     dualstack: bool = False
+    #: ECR Public (public.ecr.aws): no account; ecr-public:GetAuthorizationToken in us-east-1.
+    public: bool = False
+
+
+PUBLIC = RegistryHost(host=PUBLIC_HOST, account_id="", region=PUBLIC_REGION, public=True)
 
 
 def partition_suffix(region: str) -> str:
@@ -55,7 +63,7 @@ def _shown(text: str) -> str:
 
 
 def parse_registry(given: str) -> RegistryHost:
-    """Accept `host`, `https://host`, `host/`, `host:443`; reject ECR Public and non-ECR hosts clearly."""
+    """Accept `host`, `https://host`, `host/`, `host:443` (public.ecr.aws too); reject non-ECR hosts clearly."""
     text = _shown(given.strip())
     raw = given.strip()
     host = re.sub(r"^https?://", "", raw, flags=re.I).rstrip("/")
@@ -65,9 +73,11 @@ def parse_registry(given: str) -> RegistryHost:
             raise RegistryError(f"{text}: give the registry host only, without a repository path ({_shown(path)})",
                                 remedy=f"expected {EXPECTED_FORM}")
     host = host.lower().removesuffix(":443")
+    if host == PUBLIC_HOST:
+        return PUBLIC
     if host in PUBLIC_HOSTS or host.endswith(".public.ecr.aws"):
-        raise RegistryError(f'{text} is ECR Public, which ecr-login does not support',
-                            remedy=f"give a private registry: {EXPECTED_FORM}")
+        raise RegistryError(f'{text} is not the ECR Public registry Docker logs in to',
+                            remedy=f"give {PUBLIC_HOST}, or a private registry: {EXPECTED_FORM}")
     match = _HOST.fullmatch(host) if host.isascii() else None
     if not match:
         raise RegistryError(f'{text} is not a private ECR registry host',

@@ -11,7 +11,7 @@ from atmos_auth.config.model import AuthConfig
 from atmos_auth.config.usable import require
 from atmos_auth.credentials import Credentials
 from atmos_auth.errors import UsageError
-from atmos_auth.integrations import ecr
+from atmos_auth.integrations import ecr, ecr_public
 from atmos_auth.integrations.ecr_hosts import parse_registry
 from atmos_auth.integrations.hooks import provision
 from atmos_auth.interaction import Interaction
@@ -31,17 +31,17 @@ def _as(config: AuthConfig, identity: str, ui: Interaction | None, run: Run) -> 
 
 def by_integrations(config: AuthConfig, names: list[str], ui: Interaction | None,
                     force: bool = False) -> list[Result]:
-    chosen: dict[str, ecr.Config] = {}
+    chosen: dict[str, ecr.Config | ecr_public.Config] = {}
     for name in names:
         if ("integrations", name) in config.kinds:
             require(config, ("integrations", name))  # the integration and its identity's chain
         entry = config.integrations.get(name)
-        if not isinstance(entry, ecr.Config):
-            ecr_names = [n for n, i in config.integrations.items() if isinstance(i, ecr.Config)]
+        if not isinstance(entry, ecr.Config | ecr_public.Config):
+            ecr_names = [n for n, i in config.integrations.items() if isinstance(i, ecr.Config | ecr_public.Config)]
             near = difflib.get_close_matches(name, ecr_names, n=1, cutoff=0.6)
             hint = f' Did you mean "{near[0]}"?' if near else ""
-            raise UsageError(f'"{name}" is not an aws/ecr integration in {config.source}.{hint}',
-                             remedy=f"aws/ecr integrations: {', '.join(ecr_names) or 'none'}")
+            raise UsageError(f'"{name}" is not an aws/ecr or aws/ecr-public integration in {config.source}.{hint}',
+                             remedy=f"ECR integrations: {', '.join(ecr_names) or 'none'}")
         chosen[name] = entry
     by_identity: dict[str, list[str]] = {}
     for name, entry in chosen.items():
@@ -59,8 +59,8 @@ def by_integrations(config: AuthConfig, names: list[str], ui: Interaction | None
 
 def by_identity(config: AuthConfig, identity: str, ui: Interaction | None, force: bool = False) -> list[Result]:
     identity = known_identity(config, identity)
-    if not any(isinstance(i, ecr.Config) for i in config.integrations_of(identity).values()):
-        raise UsageError(f"identity {identity!r} has no aws/ecr integrations",
+    if not any(isinstance(i, ecr.Config | ecr_public.Config) for i in config.integrations_of(identity).values()):
+        raise UsageError(f"identity {identity!r} has no aws/ecr or aws/ecr-public integrations",
                          remedy="add one under auth.integrations with `via: {identity: " + identity + "}`")
     return [(identity, r) for r in _as(config, identity, ui, lambda creds, hosts: provision(
         config, identity, creds, auto_only=False, force=force or hosts is not None, hosts=hosts))]

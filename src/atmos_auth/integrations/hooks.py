@@ -23,8 +23,11 @@ def provision(config: AuthConfig, identity: str, credentials: Credentials, *, na
     in `hosts` when given), in config order."""
     chosen = {n: i for n, i in config.integrations_of(identity).items()
               if (names is None or n in names) and (i.auto_provision or not auto_only)}
-    ecr_ones = {n: i for n, i in chosen.items() if isinstance(i, ecr.Config)}
-    targets = [t for t in ecr.targets_of(ecr_ones) if hosts is None or t.registry.host in hosts]
+    from atmos_auth.integrations import DOCKER_KINDS
+
+    found = [t for kind in DOCKER_KINDS for t in kind.targets_of(
+        {n: i for n, i in chosen.items() if isinstance(i, kind.Config)})]
+    targets = [t for t in found if hosts is None or t.registry.host in hosts]
     unusable = _unusable(config, identity, names) if hosts is None else []
     return unusable + (ecr.login(credentials, targets, identity, force) if targets else [])
 
