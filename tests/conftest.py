@@ -50,9 +50,12 @@ auth:
 """
 
 
-def aws_dir(home: Path, realm: str = "") -> Path:
-    """Where login writes the AWS files of a configuration in `realm` (none, unless auth.realm is set)."""
-    return home / ".config/atmos" / realm / "aws"
+def aws_dir(home: Path, config_dir: Path | None = None) -> Path:
+    """Where login writes the AWS files of the atmos.yaml in `config_dir` (default: the current folder):
+    its realm is derived from that folder."""
+    from atmos_auth.config.realm import config_folder, realm
+
+    return home / ".config/atmos" / realm(None, [config_folder((config_dir or Path.cwd()) / "atmos.yaml")], {}) / "aws"
 
 
 def run_atmos(*args: str, env: dict[str, str] | None = None, input: str | None = None,

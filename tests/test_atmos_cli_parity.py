@@ -206,7 +206,7 @@ def test_issue_10_whoami_json_carries_atmos_fields(emu, isolated_home) -> None:
         for key in ("realm", "realm_source", "provider", "identity", "principal", "account", "region", "expiration",
                     "environment", "paths", "credentials_ref", "last_updated", "ecr_logins"):
             assert key in me, key
-        assert me["provider"] == "company-sso" and me["identity"] == "dev-admin" and me["realm_source"] == "auto"
+        assert me["provider"] == "company-sso" and me["identity"] == "dev-admin" and me["realm_source"] == "config"
         assert me["environment"]["AWS_SHARED_CREDENTIALS_FILE"].startswith("~/.config/atmos/")
         assert [p["purpose"] for p in me["paths"]] == ["AWS credentials file", "AWS config file"]
         assert "SecretAccessKey" not in result.stdout and "secret" not in result.stdout.lower()

@@ -217,15 +217,20 @@ def test_issue_9_hostile_imports_are_located_and_read_once(repo, monkeypatch) ->
     assert run_atmos("auth", "validate", "--config", "").returncode == 2
 
 
-def test_issue_10_without_a_realm_files_are_where_atmos_keeps_them(tmp_path, isolated_home) -> None:
-    """Atmos (since #2075) uses no realm unless one is set: `…/atmos/aws/<provider>/`, source "auto"."""
-    write(tmp_path / "atmos.yaml", SSO + "  identities:\n" + identity("dev-admin"))
-    env = run_atmos("-C", str(tmp_path), "auth", "env", "dev-admin")
-    assert f"{isolated_home}/.config/atmos/aws/company-sso/credentials" in env.stdout, env.stdout
-    realmed = run_atmos("-C", str(tmp_path), "auth", "env", "dev-admin", env={"ATMOS_AUTH_REALM": "acme"})
-    assert f"{isolated_home}/.config/atmos/acme/aws/company-sso/credentials" in realmed.stdout, realmed.stdout
+def test_issue_9_the_realm_is_hashed_from_the_folder_as_the_shell_spells_it(tmp_path, isolated_home) -> None:
+    import hashlib
+    import os
+
+    real = tmp_path / "Real"
+    write(real / "atmos.yaml", SSO + "  identities:\n" + identity("dev-admin"))
+    (tmp_path / "Link").symlink_to(real)
+    link = str(tmp_path / "Link")
+    env = run_atmos("-C", link, "auth", "env", "dev-admin", env={"PWD": link})
+    expected = hashlib.sha256(link.lower().encode()).hexdigest()[:16]
+    assert f"/atmos/{expected}/aws/" in env.stdout, env.stdout  # Go's os.Getwd keeps $PWD's spelling
     empty = write(tmp_path / "empty" / "atmos.yaml", "auth:\n  realm: ''\n  identities: {}\n")
-    assert load_auth_config(str(empty)).realm == ""
+    folder = os.path.normpath(empty.parent)
+    assert load_auth_config(str(empty)).realm == hashlib.sha256(folder.lower().encode()).hexdigest()[:16]
     number = write(tmp_path / "n" / "atmos.yaml", "auth:\n  realm: 12345\n")
     assert load_auth_config(str(number)).realm == "12345"
 

@@ -64,6 +64,13 @@ def keyring_folder(home: Path) -> Path:
     return home / ".local/share/atmos/keyring"
 
 
+def realm_here() -> str:
+    """The realm Atmos derives for ./atmos.yaml when none is set (sha256 of its folder, 16 hex digits)."""
+    from atmos_auth.config.realm import config_folder, realm
+
+    return realm(None, [config_folder(Path.cwd() / "atmos.yaml")], {})
+
+
 def test_issue_10_an_entry_atmos_wrote_with_its_go_library_is_read(monkeypatch) -> None:
     """tests/data/atmos-keyring/atmos_myrealm_my-user was written by 99designs/keyring v1.2.2 as Atmos
     configures it, holding Atmos's envelope for `atmos auth user configure my-user` in realm myrealm."""
@@ -78,10 +85,13 @@ def test_issue_10_an_entry_atmos_wrote_with_its_go_library_is_read(monkeypatch) 
 
 def test_issue_10_keys_atmos_stored_sign_in_here_and_keys_stored_here_open_as_atmos_opens_them(emu, isolated_home) -> None:
     use_config(NO_KEYS)
-    atmos_writes(keyring_folder(isolated_home), "atmos_alice", {"type": "aws", "data": ALICE_KEYS})
+    atmos_writes(keyring_folder(isolated_home), f"atmos_{realm_here()}_alice", {"type": "aws", "data": ALICE_KEYS})
     login = run_atmos("auth", "login", "alice", env=MFA)
     assert login.returncode == 0, login.stderr
     assert calls(emu, "sts:GetSessionToken") == ["sts:GetSessionToken"]
+    (keyring_folder(isolated_home) / f"atmos_{realm_here()}_alice").rename(keyring_folder(isolated_home) / "atmos_alice")
+    legacy = run_atmos("auth", "login", "alice", "--force", env=MFA)  # Atmos's entry from before realms
+    assert legacy.returncode == 0, legacy.stderr
     use_config(NO_KEYS.replace("auth:\n", "auth:\n  realm: acme\n", 1))
     child = spawn("auth", "user", "configure", "alice")
     for label, answer in (("access key ID", ALICE_KEYS["access_key_id"]),
@@ -167,7 +177,7 @@ def test_issue_10_what_earlier_versions_kept_is_moved_on_first_use(emu, isolated
     login = run_atmos("auth", "login", "alice", env=MFA)
     assert login.returncode == 0, login.stderr
     assert not plaintext.exists() and not old_session.exists()
-    assert atmos_reads(folder / "atmos_alice") == {"type": "aws", "data": ALICE_KEYS}
+    assert atmos_reads(folder / f"atmos_{realm_here()}_alice") == {"type": "aws", "data": ALICE_KEYS}
     # the SSO session of earlier versions (another path, snake_case) is used and moved
     use_config("quick-start")
     assert run_atmos("auth", "login", "dev-admin", "--no-integrations", env=login_env()).returncode == 0
@@ -185,3 +195,16 @@ def test_issue_10_what_earlier_versions_kept_is_moved_on_first_use(emu, isolated
     again = run_atmos("auth", "login", "dev-admin", "--force", "--no-integrations")
     assert again.returncode == 0 and calls(emu, "sso-oidc:") == [], again.stderr
     assert not earlier.exists() and os.path.exists(current)
+
+
+def test_issue_10_a_provider_logout_also_drops_the_sso_token_atmos_keeps_in_the_keyring(emu, isolated_home) -> None:
+    """Atmos keeps its SSO token as atmos_<realm>_<provider> and reuses it before the session file: after
+    we sign out at the portal, that entry would be a revoked token."""
+    use_config("quick-start")
+    assert run_atmos("auth", "login", "-p", "company-sso", env=login_env()).returncode == 0
+    entry = keyring_folder(isolated_home) / f"atmos_{realm_here()}_company-sso"
+    atmos_writes(entry.parent, entry.name, {"type": "aws", "data": {"access_key_id": "token", "region": "us-east-1"}})
+    dry = run_atmos("auth", "logout", "--provider", "company-sso", "--dry-run")
+    assert f"the SSO token Atmos keeps for company-sso in the credential store ({entry.name})" in dry.stderr
+    assert entry.exists()
+    assert run_atmos("auth", "logout", "--provider", "company-sso").returncode == 0 and not entry.exists()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -133,9 +134,11 @@ def test_issue_9_identity_env_is_applied_by_env_and_exec(emu) -> None:
 
 def test_issue_9_realm_scopes_the_aws_files(tmp_path, isolated_home, monkeypatch) -> None:
     use_config("quick-start")
+    folder = os.path.abspath(os.getcwd())
+    expected = hashlib.sha256(folder.lower().encode()).hexdigest()[:16]
     env = run_atmos("auth", "env", "dev-admin", "--format", "json")
     files = json.loads(env.stdout)["AWS_SHARED_CREDENTIALS_FILE"]
-    assert files == str(isolated_home / ".config/atmos/aws/company-sso/credentials")  # no realm: Atmos's layout
+    assert files == str(isolated_home / ".config/atmos" / expected / "aws/company-sso/credentials")
     named = run_atmos("auth", "env", "dev-admin", "--format", "json", env={"ATMOS_AUTH_REALM": "acme"})
     assert json.loads(named.stdout)["AWS_SHARED_CREDENTIALS_FILE"].endswith("/atmos/acme/aws/company-sso/credentials")
     bad = run_atmos("auth", "env", "dev-admin", env={"ATMOS_AUTH_REALM": "Acme/../x"})

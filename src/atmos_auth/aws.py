@@ -75,13 +75,15 @@ def client(service: str, region: str, credentials: Credentials | None = None, *,
                           remedy="check ~/.aws/config (AWS_CONFIG_FILE), AWS_ENDPOINT_URL and the region") from None
 
 
-def ambient_credentials(region: str) -> Credentials:
-    """The standard AWS chain (environment, profile, container or instance role), for `--registry`."""
+def ambient_credentials(region: str | None) -> Credentials:
+    """The standard AWS chain (environment, profile, container or instance role), for `--registry` and
+    aws/ambient identities; `region` None is the SDK's own (AWS_REGION, the profile), else us-east-1."""
     import boto3
     from botocore.exceptions import BotoCoreError
 
     try:
-        resolved = boto3.Session(region_name=region).get_credentials()
+        session = boto3.Session(region_name=region)
+        resolved = session.get_credentials()
     except (BotoCoreError, ValueError) as exc:  # AWS_PROFILE unknown, a key without its secret, ...
         raise AuthError(f"the ambient AWS credentials cannot be read: {exc}",
                         remedy="fix AWS_PROFILE / AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or ~/.aws/*, "
@@ -90,7 +92,9 @@ def ambient_credentials(region: str) -> Credentials:
         raise AuthError("no AWS credentials found in the environment, profile, container or instance role",
                         remedy="export AWS credentials, set AWS_PROFILE, or add --identity NAME")
     frozen = resolved.get_frozen_credentials()
-    return Credentials(frozen.access_key, frozen.secret_key, frozen.token, region=region)
+    expiry = getattr(resolved, "_expiry_time", None)  # a container or instance role's, when it has one
+    return Credentials(frozen.access_key, frozen.secret_key, frozen.token, region=session.region_name or "us-east-1",
+                       expires_at=expiry)
 
 
 def server_skew(response: Any) -> timedelta | None:

@@ -14,6 +14,7 @@ from atmos_auth.provisioning import provisioned_file
 from atmos_auth.session import aws_files, context, legacy_aws_files, private_folders
 from atmos_auth.steps import build_steps
 from atmos_auth.stores.aws_files import profile_of
+from atmos_auth.stores.credential_store import atmos_key
 from atmos_auth.stores.files import sweep_folder
 
 
@@ -74,6 +75,11 @@ def logout(config: AuthConfig, *, identity: str | None = None, provider: str | N
                 report.append(f"SSO session of {name} ({entry.start_url}; also signed out at the portal)")
             if not dry_run:
                 portal.logout()
+            for key in dict.fromkeys([atmos_key(name, config.realm), atmos_key(name)]):
+                if ctx.store.has(key):  # Atmos keeps the SSO token there too, and would reuse the revoked one
+                    report.append(f"the SSO token Atmos keeps for {name} in the credential store ({key})")
+                    if not dry_run:
+                        ctx.store.delete(key)
         provisioned = provisioned_file(name)
         if provisioned.exists():  # as Atmos: a provider's logout drops what it provisioned
             report.append(f"identities provisioned by {name} ({provisioned})")

@@ -85,7 +85,8 @@ def sign_in(config: AuthConfig, identity: str, ctx: Context) -> LoginOutcome:
     auth = authenticate(config, identity, ctx)
     region = identity_region(config, identity)
     files = aws_files(config, identity)
-    files.write(identity, auth.credentials, region)
+    if not passes_through(config, identity):  # ambient credentials are not copied into files
+        files.write(identity, auth.credentials, region)
     after_sign_in(config, auth.chain, auth.steps_run, ctx.ui)
     return LoginOutcome(auth=auth, files=files, region=region)
 
@@ -200,7 +201,7 @@ def whoami_facts(config: AuthConfig, me: Whoami, environ: Mapping[str, str]) -> 
     creds = me.credentials
     from atmos_auth.config.realm import source
 
-    return {"realm": config.realm, "realm_source": source(config.settings.realm, environ),
+    return {"realm": config.realm, "realm_source": source(environ),
             "provider": root_provider(config, me.identity), "identity": me.identity, "principal": me.arn,
             "account": me.account, "region": creds.region or identity_region(config, me.identity),
             "expiration": creds.expires_at.isoformat() if creds.expires_at else None, "environment": env,
@@ -231,6 +232,13 @@ def _from_aws_files(config: AuthConfig, identity: str) -> Credentials | None:
     return replace(creds, region=creds.region or identity_region(config, identity))
 
 
+def passes_through(config: AuthConfig, identity: str) -> bool:
+    """An identity whose credentials are the environment's own (aws/ambient): nothing to point tools at."""
+    from atmos_auth import identities
+
+    return bool(getattr(identities.KINDS.get(config.identities[identity].kind), "PASSES_THROUGH", False))
+
+
 def environment(config: AuthConfig, identity: str) -> dict[str, str]:
     """The variables that point AWS tools (and Docker, when ECR integrations exist) at the identity."""
     from atmos_auth.stores.paths import docker_config_dir
@@ -239,6 +247,10 @@ def environment(config: AuthConfig, identity: str) -> dict[str, str]:
     region = identity_region(config, identity)
     env = {"AWS_PROFILE": profile_of(identity), "AWS_SHARED_CREDENTIALS_FILE": str(files.credentials),
            "AWS_CONFIG_FILE": str(files.config), "AWS_REGION": region, "AWS_DEFAULT_REGION": region}
+    if passes_through(config, identity):  # the environment's own credentials: only a configured region
+        entry = config.identities[identity]
+        configured = getattr(getattr(entry, "principal", None), "region", None)
+        env = {"AWS_REGION": configured, "AWS_DEFAULT_REGION": configured} if configured else {}
     if any(i.kind in ("aws/ecr", "aws/ecr-public") for i in config.integrations_of(identity).values()):
         env["DOCKER_CONFIG"] = str(docker_config_dir())
     from atmos_auth import identities

@@ -18,12 +18,14 @@ CLEARED = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "A
 
 def _identity_env(app: App, name: str, device_flow: bool) -> dict[str, str]:
     from atmos_auth.cli.terminal import TerminalInteraction
-    from atmos_auth.session import context, environment, sign_in
+    from atmos_auth.session import context, environment, passes_through, sign_in
 
     sign_in(app.config, name, context(app.config, TerminalInteraction(device_flow=device_flow)))
-    env = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    ambient = passes_through(app.config, name)  # aws/ambient: the environment's credentials are the identity's
+    env = {k: v for k, v in os.environ.items() if ambient or k not in CLEARED}
     env.update(app.config.global_env)  # atmos.yaml's top-level `env:`, as Atmos applies it to what it runs
-    env.update({"AWS_SDK_LOAD_CONFIG": "1", "AWS_EC2_METADATA_DISABLED": "true"})  # the profile, never IMDS
+    if not ambient:
+        env.update({"AWS_SDK_LOAD_CONFIG": "1", "AWS_EC2_METADATA_DISABLED": "true"})  # the profile, never IMDS
     env.update(environment(app.config, name))
     env["ATMOS_IDENTITY"] = name
     return env

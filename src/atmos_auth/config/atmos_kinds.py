@@ -5,7 +5,7 @@ from __future__ import annotations
 
 PROVIDERS = {"aws/saml", "azure/cli", "azure/device-code", "azure/interactive", "azure/oidc", "atmos/pro",
              "gcp/adc", "gcp/workload-identity-federation"}
-IDENTITIES = {"aws/assume-root", "aws/ambient", "ambient", "atmos/pro", "azure/subscription",
+IDENTITIES = {"ambient", "atmos/pro", "azure/subscription",
               "gcp/service-account", "gcp/project", "aws/emulator", "gcp/emulator", "azure/emulator",
               "kubernetes/emulator"}
 INTEGRATIONS = {"aws/eks", "azure/acr", "azure/aks", "gcp/gke", "github/sts"}

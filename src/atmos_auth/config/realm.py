@@ -1,11 +1,15 @@
 """The auth realm: which credential namespace a configuration writes to (cloudposse/atmos
-pkg/auth/realm). $ATMOS_AUTH_REALM, else `auth.realm`, else none: the AWS files of every project
-without a realm share `…/atmos/aws/<provider>/`, as in Atmos."""
+pkg/config/auth_realm.go, pkg/auth/realm). $ATMOS_AUTH_REALM, else `auth.realm`, else the first 16 hex
+digits of the SHA-256 of the folder holding atmos.yaml (Atmos's hashRealmFromPath of its CliConfigPath,
+pkg/config/auth_realm.go, #2051), so two projects never share AWS files or keyring entries."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from atmos_auth.errors import UsageError
 
@@ -34,16 +38,28 @@ def problem(value: str) -> str | None:
     return None
 
 
-def realm(configured: str | None, environ: Mapping[str, str]) -> str:
-    """The realm in effect: $ATMOS_AUTH_REALM, else `auth.realm` (checked by validation), else none ("",
-    source "auto"), as Atmos has done since 2026-02 (#2075): files then live in the pre-realm layout."""
+def realm(configured: str | None, folders: Sequence[Path], environ: Mapping[str, str]) -> str:
+    """The realm in effect. `configured` (auth.realm) was checked by validation."""
     if (from_env := environ.get("ATMOS_AUTH_REALM")) is not None and from_env != "":
         if (why := problem(from_env)) is not None:
             raise UsageError(f"invalid realm value: ATMOS_AUTH_REALM environment variable: {why}")
         return from_env
-    return configured or ""
+    if configured:
+        return configured
+    if not folders:
+        return "default"
+    # Atmos hashes its CliConfigPath: the folder of atmos.yaml, absolute (symlinks kept), lower-cased;
+    # several folders (--config a --config b) are joined with ";".
+    text = folders[0].as_posix() if len(folders) == 1 else "".join(f"{f.as_posix()};" for f in folders)
+    return hashlib.sha256(text.lower().encode()).hexdigest()[:16]
 
 
-def source(config_realm: str | None, environ: Mapping[str, str]) -> str:
-    """Where the realm came from, in Atmos's words: env, config or auto."""
-    return "env" if environ.get("ATMOS_AUTH_REALM") else "config" if config_realm else "auto"
+def source(environ: Mapping[str, str]) -> str:
+    """Where the realm came from, as Atmos's whoami says it: env, else config (set, or hashed from the path)."""
+    return "env" if environ.get("ATMOS_AUTH_REALM") else "config"
+
+
+def config_folder(path: Path, cwd: Path | None = None) -> Path:
+    """The folder of a configuration file, absolute (from `cwd`, as the shell spells it) and cleaned."""
+    folder = path.parent if path.is_absolute() else (cwd or Path.cwd()) / path.parent
+    return Path(os.path.normpath(folder))

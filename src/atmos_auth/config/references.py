@@ -69,7 +69,10 @@ def _check_via(config: AuthConfig, names: _Names, name: str, identity: Any) -> I
         return
     if via.provider is not None:
         provider = config.providers.get(via.provider)
-        if via.provider not in names.providers:
+        if identity.kind == "aws/assume-root":  # Atmos accepts it, then fails: a provider gives no AWS credentials
+            yield (*path, "provider"), Accepted("aws/assume-root starts from the AWS credentials of another identity: "
+                                                "use `via: {identity: <it>}`")
+        elif via.provider not in names.providers:
             yield (*path, "provider"), f'provider "{via.provider}" is not defined{_hint(via.provider, config.providers)}'
         elif provider is None:
             return  # defined but invalid: reported where it is defined

@@ -80,7 +80,8 @@ class EmulatorApp:
             return f"sso:{_PORTAL_PATHS[request.path]}", "rest-json"
         if request.method == "POST" and request.path == "/" and b"Action=" in body:
             action = parse_qs(body.decode()).get("Action", [""])[0]
-            if action in ("AssumeRole", "AssumeRoleWithWebIdentity", "GetSessionToken", "GetCallerIdentity"):
+            if action in ("AssumeRole", "AssumeRoleWithWebIdentity", "GetSessionToken", "GetCallerIdentity",
+                          "AssumeRoot"):
                 return f"sts:{action}", "query"
         return None, ""
 
@@ -106,7 +107,7 @@ class EmulatorApp:
                 return _xml(sts.envelope(name, sts.assume_role_with_web_identity(world, self.issuers, params))), None
             caller = authenticate(world, request, body)
             sts_handler = {"AssumeRole": sts.assume_role, "GetSessionToken": sts.get_session_token,
-                       "GetCallerIdentity": sts.get_caller_identity}[name]
+                           "GetCallerIdentity": sts.get_caller_identity, "AssumeRoot": sts.assume_root}[name]
             return _xml(sts.envelope(name, sts_handler(world, caller, params))), caller.principal.arn
         caller = authenticate(world, request, body)
         region = scope(request)[1] or "us-east-1"

@@ -46,6 +46,10 @@ users:
     mfa_serial: arn:aws:iam::123456789012:mfa/alice
     mfa_code: "123456"
     ecr: ["123456789012", "987654321098"]   # the spec's two --registry examples
+# Who may take root sessions (sts:AssumeRoot) in which member accounts: the management account's admins.
+root_access:
+  trusted_principals: ["arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_AdministratorAccess_*/*"]
+  member_accounts: ["222222222222", "333333333333"]
 eks_clusters:
   - {name: dev, account: "111111111111", region: us-east-2}
 ecr_regions: [us-east-1, us-east-2, us-west-2, eu-west-1]

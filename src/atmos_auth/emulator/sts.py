@@ -1,4 +1,5 @@
-"""STS: AssumeRole (trust and ExternalId), AssumeRoleWithWebIdentity (JWT checked), GetSessionToken (MFA), GetCallerIdentity."""
+"""STS: AssumeRole (trust and ExternalId), AssumeRoleWithWebIdentity (JWT checked), GetSessionToken (MFA),
+AssumeRoot (root tasks, members, trusted callers), GetCallerIdentity."""
 
 from __future__ import annotations
 
@@ -93,6 +94,32 @@ def get_session_token(world: World, caller: Issued, params: dict[str, str]) -> s
             raise ApiError("AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code.", 403)
     issued = world.issue(caller.principal, _duration(params, 43200) if "DurationSeconds" in params else 43200)
     return f"<GetSessionTokenResult>{_credentials_xml(issued)}</GetSessionTokenResult>"
+
+
+ROOT_TASKS = {f"arn:aws:iam::aws:policy/root-task/{task}" for task in (
+    "IAMAuditRootUserCredentials", "IAMCreateRootUserPassword", "IAMDeleteRootUserCredentials",
+    "S3UnlockBucketPolicy", "SQSUnlockQueuePolicy")}
+
+
+def assume_root(world: World, caller: Issued, params: dict[str, str]) -> str:
+    """A root session in a member account, for one root task, to the management account or a delegated
+    administrator (the fixture's root_access)."""
+    target, policy = params.get("TargetPrincipal", ""), params.get("TaskPolicyArn.arn", "")
+    access = world.fixture.raw.get("root_access") or {}
+    duration = int(params.get("DurationSeconds") or 900)
+    if not 0 <= duration <= 900:
+        raise ApiError("ValidationError", f"1 validation error detected: Value '{duration}' at 'durationSeconds' "
+                       "failed to satisfy constraint: Member must have value less than or equal to 900", 400)
+    if policy not in ROOT_TASKS:
+        raise ApiError("ValidationError", f"TaskPolicyArn {policy!r} is not an AWS managed root-task policy", 400)
+    resource = f"arn:aws:iam::{target}:root"
+    trusted = any(fnmatch.fnmatchcase(caller.principal.arn, p) for p in access.get("trusted_principals", []))
+    if not trusted or target not in [str(a) for a in access.get("member_accounts", [])]:
+        raise ApiError("AccessDenied", f"User: {caller.principal.arn} is not authorized to perform: sts:AssumeRoot "
+                       f"on resource: {resource}", 403)
+    principal = Principal(arn=resource, account=target, user_id=target)
+    issued = world.issue(principal, duration or 900)
+    return f"<AssumeRootResult>{_credentials_xml(issued)}<SourceIdentity></SourceIdentity></AssumeRootResult>"
 
 
 def get_caller_identity(world: World, caller: Issued, params: dict[str, str]) -> str:
