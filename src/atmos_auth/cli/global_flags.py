@@ -18,7 +18,7 @@ VERBOSE = {"-v", "--verbose"}
 _IDENTITY = {"-i", "--identity"}
 #: The `auth` subcommands (a word after a bare `-i` that is one of these is the subcommand, not a name).
 AUTH_COMMANDS = {"login", "ecr-login", "whoami", "env", "exec", "shell", "console", "logout", "list", "validate",
-                 "user"}
+                 "user", "credential-process"}
 
 
 def normalize(argv: list[str]) -> list[str]:

@@ -8,7 +8,7 @@ import subprocess
 import click
 
 from atmos_auth.cli.app import App, pass_app
-from atmos_auth.cli.identity_args import identity_option, pick_identity
+from atmos_auth.cli.identity_args import identity_arguments, identity_option, pick_identity
 from atmos_auth.errors import UsageError
 
 #: Inherited credentials that would silently win over the identity's profile.
@@ -105,3 +105,34 @@ def shell_command(app: App, identity_option: str | None, shell: str | None, args
     code = _run([program, *(shell_args or ["-l"])], env)
     click.echo(f"← Left the shell of {name}", err=True)
     raise click.exceptions.Exit(code)
+
+
+@click.command("credential-process")
+@identity_arguments
+@click.option("--device-flow", is_flag=True, help="Allow a headless device flow if a sign-in is needed.")
+@pass_app
+def credential_process_command(app: App, identity: str | None, identity_option: str | None,
+                               device_flow: bool) -> None:
+    """Print IDENTITY's credentials as the AWS SDK's credential_process JSON, for any AWS profile.
+
+    Signs in as `login` does (cached credentials while they have time left; no integrations).
+    The output holds the secret keys: it is meant for the SDK that runs it, not for a terminal.
+
+    \b
+    In ~/.aws/config:
+      [profile dev-admin]
+      credential_process = atmos auth credential-process dev-admin
+    """
+    import json
+
+    from atmos_auth.cli.terminal import TerminalInteraction
+    from atmos_auth.session import context, sign_in
+
+    name = pick_identity(app, identity, identity_option)
+    creds = sign_in(app.config, name, context(app.config, TerminalInteraction(device_flow=device_flow))).auth.credentials
+    document = {"Version": 1, "AccessKeyId": creds.access_key_id, "SecretAccessKey": creds.secret_access_key}
+    if creds.session_token:
+        document["SessionToken"] = creds.session_token
+    if creds.expires_at:
+        document["Expiration"] = creds.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    click.echo(json.dumps(document))
