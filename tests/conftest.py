@@ -55,7 +55,8 @@ def aws_dir(home: Path, config_dir: Path | None = None) -> Path:
     its realm is derived from that folder."""
     from atmos_auth.config.realm import config_folder, realm
 
-    return home / ".config/atmos" / realm(None, [config_folder((config_dir or Path.cwd()) / "atmos.yaml")], {}) / "aws"
+    return home / ".config/atmos" / realm(None, config_folder((config_dir or Path.cwd()) / "atmos.yaml").as_posix(),
+                                          {}) / "aws"
 
 
 def run_atmos(*args: str, env: dict[str, str] | None = None, input: str | None = None,

@@ -235,6 +235,21 @@ def test_issue_9_the_realm_is_hashed_from_the_folder_as_the_shell_spells_it(tmp_
     assert load_auth_config(str(number)).realm == "12345"
 
 
+def test_issue_10_with_config_flags_the_realm_hashes_the_folders_as_typed_as_atmos_does(tmp_path, isolated_home) -> None:
+    """Atmos's CliConfigPath is filepath.Dir of each --config as typed, and each --config-path as typed
+    (pkg/config/load_config_args.go): `--config atmos.yaml` hashes ".", checked against the Atmos binary."""
+    import hashlib
+
+    write(tmp_path / "atmos.yaml", SSO + "  identities:\n" + identity("dev-admin"))
+    dot = hashlib.sha256(b".").hexdigest()[:16]
+    for args in (("--config", "atmos.yaml"), ("--config-path", ".")):
+        env = run_atmos(*args, "auth", "env", "dev-admin")
+        assert f"/atmos/{dot}/aws/" in env.stdout, (args, env.stdout)
+    both = run_atmos("--config-path", ".", "--config-path", str(tmp_path), "auth", "env", "dev-admin")
+    joined = hashlib.sha256(f".;{str(tmp_path).lower()};".encode()).hexdigest()[:16]
+    assert f"/atmos/{joined}/aws/" in both.stdout, both.stdout
+
+
 def test_issue_9_the_example_project_works_from_a_component_folder(isolated_home) -> None:
     """examples/project: atmos.yaml + import: + .atmos.d/ (an Azure identity) + profiles/ci, with the
     sections Atmos itself uses; every command from components/terraform/vpc, as its users stand there."""

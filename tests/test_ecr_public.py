@@ -63,6 +63,8 @@ def test_issue_11_login_writes_the_ecr_public_token_beside_private_ones_and_logo
     assert "public.ecr.aws" in [e["host"] for e in who["ecr_logins"]]
     env = json.loads(run_atmos("auth", "env", "dev-admin", "-f", "json").stdout)
     assert env["DOCKER_CONFIG"] == str(docker)
+    listed = json.loads(run_atmos("auth", "list", "-f", "json").stdout)["integrations"]["public"]
+    assert listed["registry_host"] == "public.ecr.aws"
     assert run_atmos("auth", "logout", "dev-admin").returncode == 0
     assert "public.ecr.aws" not in docker_auths() and "ghcr.io" in docker_auths()
 

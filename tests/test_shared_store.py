@@ -68,7 +68,7 @@ def realm_here() -> str:
     """The realm Atmos derives for ./atmos.yaml when none is set (sha256 of its folder, 16 hex digits)."""
     from atmos_auth.config.realm import config_folder, realm
 
-    return realm(None, [config_folder(Path.cwd() / "atmos.yaml")], {})
+    return realm(None, config_folder(Path.cwd() / "atmos.yaml").as_posix(), {})
 
 
 def test_issue_10_an_entry_atmos_wrote_with_its_go_library_is_read(monkeypatch) -> None:

@@ -31,10 +31,10 @@ MIXED = (EXAMPLES / "quick-start.yaml").read_text().replace("  identities:", """
       required: true
       env:
         - {key: AWS_SDK_LOAD_CONFIG, value: "1"}""").replace("  integrations:", """  integrations:
-    dev/eks:
-      kind: aws/eks
+    dev/gke:
+      kind: gcp/gke
       via: {identity: dev-admin}
-      spec: {cluster: {name: dev, region: us-east-2}}""")
+      spec: {cluster: {name: dev, location: us-east1}}""")
 
 
 def test_issue_9_validate_tells_errors_from_warnings() -> None:
@@ -65,7 +65,7 @@ def test_issue_9_a_command_uses_only_what_it_needs(emu) -> None:
     assert result.returncode == 0, result.stderr
     assert "✓ ECR login: 123456789012.dkr.ecr.us-east-2.amazonaws.com" in result.stderr
     assert "warning: the auth configuration has 2 problems" in result.stderr
-    assert "integration dev/eks (aws/eks) is not available in this tool; skipped" in result.stderr
+    assert "integration dev/gke (gcp/gke) is not available in this tool; skipped" in result.stderr
     env = run_atmos("auth", "env", "dev-admin")
     assert env.returncode == 0 and "AWS_PROFILE=dev-admin" in env.stdout
 
@@ -88,6 +88,6 @@ def test_issue_9_list_shows_every_entry_and_what_is_not_available() -> None:
     assert tree.returncode == 0, tree.stderr
     assert "azure-sub  [azure/subscription]  (not available in this tool)" in tree.stdout
     assert "no-principal  [aws/permission-set]  (invalid: see `atmos auth validate`)" in tree.stdout
-    assert "dev/eks  [aws/eks]  (not available in this tool)" in tree.stdout
+    assert "dev/gke  [gcp/gke]  (not available in this tool)" in tree.stdout
     assert "chain: company-sso → dev-admin" in tree.stdout
     assert "problems" not in tree.stderr

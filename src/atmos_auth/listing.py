@@ -32,12 +32,18 @@ def describe(config: AuthConfig) -> dict[str, Any]:
                                      "problems": [p.text for p in problems if p.owner == (section, name) and p.error]}
     for name, entry in result["identities"].items():
         entry["chain"] = [n for _, n in reversed(involved(config, ("identities", name)))]
-    for name, integration in config.integrations.items():
-        registry = getattr(getattr(integration, "spec", None), "registry", None)
-        if registry is not None:
-            from atmos_auth.integrations.ecr_hosts import registry_host
+    from atmos_auth.integrations import ecr, ecr_public, eks
+    from atmos_auth.integrations.ecr_hosts import PUBLIC_HOST, registry_host
 
+    for name, integration in config.integrations.items():
+        if isinstance(integration, ecr.Config):
+            registry = integration.spec.registry
             result["integrations"][name]["registry_host"] = registry_host(registry.account_id, registry.region)
+        elif isinstance(integration, ecr_public.Config):
+            result["integrations"][name]["registry_host"] = PUBLIC_HOST
+        elif isinstance(integration, eks.Config):
+            cluster = integration.spec.cluster
+            result["integrations"][name]["cluster"] = f"{cluster.name} ({cluster.region}) → {integration.kubeconfig_path}"
     return result
 
 
@@ -77,7 +83,7 @@ def render_tree(summary: dict[str, Any]) -> str:
             lines.append(f"  {name}  [{g['kind']}]{_unavailable(g)}")
             continue
         auto = "auto" if (g.get("spec") or {}).get("auto_provision", True) else "on demand"
-        lines.append(f"  {name}  [{g['kind']}]  via {g['via']['identity']}  {g.get('registry_host', '')}  ({auto})")
+        lines.append(f"  {name}  [{g['kind']}]  via {g['via']['identity']}  {g.get('registry_host', g.get('cluster', ''))}  ({auto})")
     return "\n".join(lines)
 
 
@@ -95,5 +101,5 @@ def render_table(summary: dict[str, Any]) -> str:
         rows.append(("identity", name + (" *" if i.get("default") else ""), i["kind"],
                      " → ".join(i["chain"]) + _unavailable(i)))
     for name, g in summary["integrations"].items():
-        rows.append(("integration", name, g["kind"], g.get("registry_host", "") + _unavailable(g).strip()))
+        rows.append(("integration", name, g["kind"], g.get("registry_host", g.get("cluster", "")) + _unavailable(g).strip()))
     return table(rows, indent="")

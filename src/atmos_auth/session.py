@@ -251,8 +251,12 @@ def environment(config: AuthConfig, identity: str) -> dict[str, str]:
         entry = config.identities[identity]
         configured = getattr(getattr(entry, "principal", None), "region", None)
         env = {"AWS_REGION": configured, "AWS_DEFAULT_REGION": configured} if configured else {}
-    if any(i.kind in ("aws/ecr", "aws/ecr-public") for i in config.integrations_of(identity).values()):
+    linked = config.integrations_of(identity).values()
+    if any(i.kind in ("aws/ecr", "aws/ecr-public") for i in linked):
         env["DOCKER_CONFIG"] = str(docker_config_dir())
+    kubeconfigs = [str(i.kubeconfig_path) for i in linked if i.kind == "aws/eks"]  # type: ignore[attr-defined]
+    if kubeconfigs:
+        env["KUBECONFIG"] = env["KUBE_CONFIG_PATH"] = ":".join(dict.fromkeys(kubeconfigs))
     from atmos_auth import identities
 
     kind = config.identities[identity].kind

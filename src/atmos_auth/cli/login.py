@@ -25,8 +25,11 @@ def registry_lines(results: list[Any], now: datetime) -> None:
     from atmos_auth.text import expiry_phrase
 
     for r in results:
-        what = "ECR Public login" if r.host == PUBLIC_HOST else "ECR login"
-        if r.ok:
+        what = "ECR Public login" if r.host == PUBLIC_HOST else "EKS kubeconfig" if r.kind == "eks" else "ECR login"
+        if r.kind == "eks" and r.ok:
+            if not r.reused:  # as Atmos: said only when the file changed
+                output.ok(f"{what}: {r.host} → {r.store}")
+        elif r.ok:
             via = f", stored with {r.store}" if r.store and r.store != "config.json" else ""
             output.ok(f"{what}: {r.host} ({expiry_phrase(r.expires_at, now)}){via}")
             if r.note:

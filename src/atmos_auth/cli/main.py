@@ -130,7 +130,13 @@ def auth() -> None:
 
 @cli.group("aws", cls=_Group)
 def aws_group() -> None:
-    """AWS commands of Atmos that this tool implements: `atmos aws ecr login`."""
+    """AWS commands of Atmos that this tool implements: `atmos aws ecr login`, `atmos aws eks token`,
+    `atmos aws eks update-kubeconfig`."""
+
+
+@aws_group.group("eks", cls=_Group)
+def eks_group() -> None:
+    """Amazon EKS: the kubeconfig exec plugin's token, and kubeconfig entries."""
 
 
 @aws_group.group("ecr", cls=_Group)
@@ -153,10 +159,13 @@ def version_command() -> None:
 def _register() -> None:
     from atmos_auth.cli import commands
     from atmos_auth.cli.ecr import aws_ecr_login_command
+    from atmos_auth.cli.eks import eks_token_command, eks_update_kubeconfig_command
 
     for command in commands.ALL:
         auth.add_command(command)
     ecr_group.add_command(aws_ecr_login_command)
+    eks_group.add_command(eks_token_command)
+    eks_group.add_command(eks_update_kubeconfig_command)
 
 
 _register()

@@ -26,7 +26,10 @@ def _identity_env(app: App, name: str, device_flow: bool) -> dict[str, str]:
     env.update(app.config.global_env)  # atmos.yaml's top-level `env:`, as Atmos applies it to what it runs
     if not ambient:
         env.update({"AWS_SDK_LOAD_CONFIG": "1", "AWS_EC2_METADATA_DISABLED": "true"})  # the profile, never IMDS
-    env.update(environment(app.config, name))
+    ours = environment(app.config, name)
+    if "KUBECONFIG" in ours and os.environ.get("KUBECONFIG"):  # as Atmos: the person's own files come first
+        ours["KUBECONFIG"] = ":".join(dict.fromkeys([*os.environ["KUBECONFIG"].split(":"), ours["KUBECONFIG"]]))
+    env.update(ours)
     env["ATMOS_IDENTITY"] = name
     return env
 

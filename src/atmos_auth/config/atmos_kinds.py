@@ -8,7 +8,7 @@ PROVIDERS = {"aws/saml", "azure/cli", "azure/device-code", "azure/interactive", 
 IDENTITIES = {"ambient", "atmos/pro", "azure/subscription",
               "gcp/service-account", "gcp/project", "aws/emulator", "gcp/emulator", "azure/emulator",
               "kubernetes/emulator"}
-INTEGRATIONS = {"aws/eks", "azure/acr", "azure/aks", "gcp/gke", "github/sts"}
+INTEGRATIONS = {"azure/acr", "azure/aks", "gcp/gke", "github/sts"}
 #: Identity kinds that start a chain themselves (no `via`), as Atmos treats them.
 STANDALONE = {"aws/user", "aws/ambient", "ambient", "aws/emulator", "gcp/emulator", "azure/emulator",
               "kubernetes/emulator"}

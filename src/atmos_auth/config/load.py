@@ -16,7 +16,7 @@ from atmos_auth.config.discover import discover, logical_cwd, named
 from atmos_auth.config.merge import same_name
 from atmos_auth.config.model import AuthConfig, AuthSection
 from atmos_auth.config.problems import NOUN, SECTIONS, Problems, did_you_mean, shown
-from atmos_auth.config.realm import config_folder, realm
+from atmos_auth.config.realm import cli_config_path, realm
 from atmos_auth.config.realm import problem as realm_problem
 from atmos_auth.config.references import Accepted, check_references
 from atmos_auth.config.yaml_source import YamlPath, YamlSource, hidden
@@ -34,8 +34,8 @@ def load_auth_config(explicit: str | Sequence[str] | None = None, environ: Mappi
     cwd = logical_cwd(environ)
     found = named(files, list(folders)) if files or folders else discover(environ, cwd)
     config = validate_source(assemble(found, Request(environ, profiles, base_path, cwd=cwd)))
-    homes = [config_folder(f.path, cwd) for f in (found if files or folders else found[-1:])]
-    return replace(config, realm=realm(config.settings.realm, homes, environ))
+    home = cli_config_path(files, list(folders), found[-1].path if found else None, cwd)
+    return replace(config, realm=realm(config.settings.realm, home, environ))
 
 
 def validate_source(source: YamlSource) -> AuthConfig:

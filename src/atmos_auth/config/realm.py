@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -38,20 +39,34 @@ def problem(value: str) -> str | None:
     return None
 
 
-def realm(configured: str | None, folders: Sequence[Path], environ: Mapping[str, str]) -> str:
-    """The realm in effect. `configured` (auth.realm) was checked by validation."""
+def realm(configured: str | None, cli_config_path: str, environ: Mapping[str, str]) -> str:
+    """The realm in effect. `configured` (auth.realm) was checked by validation; `cli_config_path` is
+    Atmos's CliConfigPath (see cli_config_path)."""
     if (from_env := environ.get("ATMOS_AUTH_REALM")) is not None and from_env != "":
         if (why := problem(from_env)) is not None:
             raise UsageError(f"invalid realm value: ATMOS_AUTH_REALM environment variable: {why}")
         return from_env
     if configured:
         return configured
-    if not folders:
+    if not cli_config_path:
         return "default"
-    # Atmos hashes its CliConfigPath: the folder of atmos.yaml, absolute (symlinks kept), lower-cased;
-    # several folders (--config a --config b) are joined with ";".
-    text = folders[0].as_posix() if len(folders) == 1 else "".join(f"{f.as_posix()};" for f in folders)
-    return hashlib.sha256(text.lower().encode()).hexdigest()[:16]
+    return hashlib.sha256(go_clean(cli_config_path).lower().encode()).hexdigest()[:16]
+
+
+def cli_config_path(files: Sequence[str], folders: Sequence[str], found: Path | None, cwd: Path) -> str:
+    """What Atmos hashes: with --config/--config-path, the folders as typed (`filepath.Dir` of each file,
+    then each folder, joined as connectPaths does: one alone, else each followed by ";"); found by
+    discovery, the folder of atmos.yaml, absolute as the shell spells it."""
+    if files or folders:
+        paths = [go_clean(posixpath.dirname(f) or ".") for f in files] + list(folders)
+        return paths[0] if len(paths) == 1 else "".join(f"{p};" for p in paths if p)
+    return config_folder(found, cwd).as_posix() if found is not None else ""
+
+
+def go_clean(path: str) -> str:
+    """Go's filepath.Clean on Unix (posixpath.normpath keeps a leading `//`; Go does not)."""
+    cleaned = posixpath.normpath(path) if path else "."
+    return cleaned[1:] if cleaned.startswith("//") and not cleaned.startswith("///") else cleaned
 
 
 def source(environ: Mapping[str, str]) -> str:

@@ -63,6 +63,8 @@ class RegistryLogin:
     reused: bool = False
     #: True when AWS refused the credentials themselves (expired early, revoked, or a clock far off).
     rejected: bool = False
+    #: "ecr" (host is a registry), or "eks" (host is the kubeconfig context, store its file).
+    kind: str = "ecr"
 
     @property
     def ok(self) -> bool:

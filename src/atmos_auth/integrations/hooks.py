@@ -29,7 +29,11 @@ def provision(config: AuthConfig, identity: str, credentials: Credentials, *, na
         {n: i for n, i in chosen.items() if isinstance(i, kind.Config)})]
     targets = [t for t in found if hosts is None or t.registry.host in hosts]
     unusable = _unusable(config, identity, names) if hosts is None else []
-    return unusable + (ecr.login(credentials, targets, identity, force) if targets else [])
+    from atmos_auth.integrations import eks
+
+    clusters = [eks.write(n, i, identity, credentials) for n, i in chosen.items()
+                if isinstance(i, eks.Config)] if hosts is None else []  # a retry is for registries only
+    return unusable + (ecr.login(credentials, targets, identity, force) if targets else []) + clusters
 
 
 def _unusable(config: AuthConfig, identity: str, names: list[str] | None) -> list[ecr.RegistryLogin]:
