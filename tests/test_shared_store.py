@@ -208,3 +208,23 @@ def test_issue_10_a_provider_logout_also_drops_the_sso_token_atmos_keeps_in_the_
     assert f"the SSO token Atmos keeps for company-sso in the credential store ({entry.name})" in dry.stderr
     assert entry.exists()
     assert run_atmos("auth", "logout", "--provider", "company-sso").returncode == 0 and not entry.exists()
+
+
+def test_issue_10_cached_credentials_yield_to_the_aws_files_another_tool_changed(emu, isolated_home) -> None:
+    """As Atmos, the AWS files are the truth: when Atmos's logout removes them (its provider folder and
+    SSO session), nothing here says "logged in" or "(cached)" from a private copy."""
+    import shutil
+
+    from tests.conftest import aws_dir
+
+    use_config("quick-start")
+    assert run_atmos("auth", "login", "dev-admin", "--no-integrations", env=login_env()).returncode == 0
+    shutil.rmtree(aws_dir(isolated_home) / "company-sso")  # what `atmos auth logout --provider` removes
+    emu.world.log.clear()
+    again = run_atmos("auth", "login", "dev-admin", "--no-integrations")
+    assert again.returncode == 0 and "(cached)" not in again.stderr, again.stderr
+    assert calls(emu, "sso:GetRoleCredentials") == ["sso:GetRoleCredentials"]
+    shutil.rmtree(aws_dir(isolated_home) / "company-sso")
+    shutil.rmtree(isolated_home / ".cache/atmos/aws-sso")
+    who = run_atmos("auth", "whoami", "dev-admin")
+    assert who.returncode == 1 and "not logged in as 'dev-admin'" in who.stderr, who.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from atmos_auth.config.model import AuthConfig
@@ -24,7 +25,7 @@ class Authenticated:
 
 def authenticate(config: AuthConfig, identity: str, ctx: Context) -> Authenticated:
     steps = build_steps(config, identity, ctx)
-    start, value = _deepest_cached(steps)
+    start, value = _deepest_cached(steps, _still_written(config, identity))
     try:
         value = _run(steps, start, value)
     except SessionExpired:
@@ -50,14 +51,34 @@ def cached_credentials(config: AuthConfig, identity: str, ctx: Context) -> Crede
     """The identity's own cached credentials, without any AWS call or prompt (for whoami and env)."""
     look = getattr(build_steps(config, identity, ctx)[-1], "cached", None)
     hit = look() if look is not None else None
-    return hit if isinstance(hit, Credentials) else None
+    return hit if isinstance(hit, Credentials) and _still_written(config, identity)(hit) else None
 
 
-def _deepest_cached(steps: list[Step]) -> tuple[int, Secret | None]:
+def _still_written(config: AuthConfig, identity: str) -> Callable[[Secret], bool]:
+    """The identity's cached credentials count only while its AWS profile still holds them: another tool
+    (Atmos's logout, or its login) may have removed or replaced them, and, as for Atmos, the files are
+    what AWS tools use."""
+    from atmos_auth.session import aws_files, passes_through
+
+    if passes_through(config, identity):
+        return lambda secret: True
+    files = aws_files(config, identity)
+
+    def agrees(secret: Secret) -> bool:
+        written = files.read(identity)
+        return isinstance(secret, Credentials) and written is not None and \
+            written.access_key_id == secret.access_key_id
+    return agrees
+
+
+def _deepest_cached(steps: list[Step], target_agrees: Callable[[Secret], bool]) -> tuple[int, Secret | None]:
     """The last step with a fresh cached result, and that result ((-1, None) when there is none)."""
     for index in range(len(steps) - 1, -1, -1):
         look = getattr(steps[index], "cached", None)
         hit = look() if look is not None else None
+        if hit is not None and index == len(steps) - 1 and not target_agrees(hit):
+            steps[index].forget()  # type: ignore[attr-defined]  # a private copy the files no longer hold
+            continue
         if hit is not None:
             return index, hit
     return -1, None

@@ -226,8 +226,9 @@ class SystemStore:
     def _fallback(self) -> FileKeyring:
         marker = self.folder / ".fallback-noted"
         if not marker.exists():  # say it once per machine, not on every command
-            log.warning("no usable system keyring; keeping credentials in the encrypted file keyring under %s "
-                        "(set auth.keyring.type: file to make this the choice)", self.folder)
+            log.warning("no usable system keyring; keeping credentials in the encrypted file keyring under %s. "
+                        "Atmos keeps nothing then: export ATMOS_KEYRING_TYPE=file (its `auth user configure` reads "
+                        "only the variable) so both tools use this keyring", self.folder)
             private_dir(self.folder)
             marker.touch(mode=0o600)
         return FileKeyring(self.folder, self.password)
