@@ -62,3 +62,14 @@ def test_issue_11_mock_kinds_sign_in_and_answer_without_any_network(isolated_hom
     assert "aws_access_key_id = mock-access-key" in (aws_dir(isolated_home) / "mock-provider/credentials").read_text()
     listed = json.loads(run_atmos("auth", "list", "-f", "json", env=OFFLINE).stdout)
     assert listed["providers"]["mock-provider"]["kind"] == "mock/aws"
+
+
+def test_issue_11_every_kind_example_passes_validate_strictly(isolated_home) -> None:
+    """examples/kinds/: one configuration per kind, each valid without a single warning."""
+    from tests.conftest import REPO
+
+    examples = sorted((REPO / "examples/kinds").glob("*.yaml"))
+    assert {e.stem for e in examples} >= {"ecr-public", "eks", "ambient", "assume-root", "credential-process", "mock"}
+    for example in examples:
+        result = run_atmos("auth", "validate", "--strict", "--config", str(example))
+        assert result.returncode == 0, (example.name, result.stderr)
