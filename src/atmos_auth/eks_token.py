@@ -35,7 +35,10 @@ def token(credentials: Credentials, cluster: str, region: str) -> tuple[str, dat
     url = sts.generate_presigned_url("get_caller_identity", Params={HEADER: cluster}, ExpiresIn=URL_LIFETIME,
                                      HttpMethod="GET")
     encoded = base64.urlsafe_b64encode(url.encode()).decode().rstrip("=")
-    return f"k8s-aws-v1.{encoded}", utcnow() + REPORTED_LIFETIME
+    expires = utcnow() + REPORTED_LIFETIME
+    if credentials.expires_at is not None:  # STS refuses it once the credentials that signed it expire
+        expires = min(expires, credentials.expires_at)
+    return f"k8s-aws-v1.{encoded}", expires
 
 
 def exec_credential(value: str, expires: datetime) -> str:
@@ -48,10 +51,12 @@ def exec_credential(value: str, expires: datetime) -> str:
 def cached_token(sessions: Any, key: str, make: Any) -> tuple[str, datetime]:
     """A token kept under `key` while it has more than a minute left, else a new one from `make()`."""
     kept = sessions.get(key)
-    if kept and kept.get("type") == "eks-token":
-        expires = datetime.fromisoformat(kept["expires_at"])
-        if expires - utcnow() > REUSE_UNTIL:
+    try:
+        expires = datetime.fromisoformat(kept["expires_at"]) if kept and kept.get("type") == "eks-token" else None
+        if expires is not None and isinstance(kept["token"], str) and expires - utcnow() > REUSE_UNTIL:
             return kept["token"], expires
+    except (KeyError, TypeError, ValueError):  # a damaged entry: make a new token
+        pass
     value, expires = make()
     sessions.set(key, {"type": "eks-token", "token": value, "expires_at": expires.isoformat()})
     return value, expires

@@ -8,6 +8,7 @@ from atmos_auth.cache import CachedStep
 from atmos_auth.chain import chain_names
 from atmos_auth.config.model import AuthConfig
 from atmos_auth.docker_config import CREDENTIALS
+from atmos_auth.errors import AtmosAuthError
 from atmos_auth.integrations import eks
 from atmos_auth.integrations.hooks import cleanup
 from atmos_auth.provisioning import forget as forget_provisioned
@@ -55,10 +56,14 @@ def logout(config: AuthConfig, *, identity: str | None = None, provider: str | N
                     forget_keys(ctx, name)
         for integration in config.integrations_of(name).values():
             if isinstance(integration, eks.Config):  # the kubeconfig entries its login wrote
-                path, found = eks.remove(integration, dry_run=dry_run)
+                shown = integration.spec.cluster.alias or integration.spec.cluster.name
+                try:
+                    path, found = eks.remove(integration, dry_run=dry_run)
+                except AtmosAuthError as exc:  # a damaged kubeconfig must not keep the AWS files
+                    result.failed.append(f"kubeconfig entries of {shown}: {exc.message}")
+                    continue
                 if found:
-                    report.append(f"kubeconfig entries of {integration.spec.cluster.alias or integration.spec.cluster.name} "
-                                  f"in {path}")
+                    report.append(f"kubeconfig entries of {shown} in {path}")
         for files in (aws_files(config, name), legacy_aws_files(config, name)):
             if files.has(name):
                 report.append(f"profile [{profile_of(name)}] in {files.credentials} and {files.config}")

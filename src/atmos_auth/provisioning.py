@@ -29,6 +29,40 @@ def provisioned_file(provider: str) -> Path:
     return paths.cache_dir() / "auth" / name / FILE_NAME
 
 
+def provisioned_identities(provider: str, entry: Any) -> tuple[Path, dict[str, Any]] | None:
+    """What `provision` wrote for this provider, if it still is this provider's: it provisions, and the
+    portal and region recorded are its own (another project's provider of the same name is not). Only
+    plain data is read (a tag such as `!exec` makes the file unread), only aws/permission-set identities
+    on this provider are taken, and Atmos's `provider:` line, which nothing here uses, is left out."""
+    import yaml
+
+    if not isinstance(entry, dict) or entry.get("auto_provision_identities") is not True:
+        return None
+    path = provisioned_file(provider)
+    try:
+        data = yaml.safe_load(path.read_text()) if path.is_file() else None
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+    auth = data.get("auth") if isinstance(data, dict) else None
+    extra = _dig(auth, "_metadata", "extra")
+    if not isinstance(auth, dict) or not isinstance(auth.get("identities"), dict) or not isinstance(extra, dict):
+        return None
+    if (extra.get("start_url"), extra.get("region")) != (entry.get("start_url"), entry.get("region")):
+        return None
+    kept = {}
+    for name, identity in auth["identities"].items():
+        if isinstance(name, str) and isinstance(identity, dict) and identity.get("kind") == "aws/permission-set" \
+                and _dig(identity, "via", "provider") == provider:
+            kept[name] = {k: v for k, v in identity.items() if k != "provider"}
+    return path, kept
+
+
+def _dig(value: Any, *keys: str) -> Any:
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
 def provision(provider: str, entry: Any, token: str) -> int | None:
     """List the accounts and roles `token` may use and write them as identities; how many were written
     (None when the provider does not provision, or nothing could be listed)."""
@@ -37,8 +71,8 @@ def provision(provider: str, entry: Any, token: str) -> int | None:
 
     if not getattr(entry, "auto_provision_identities", False):
         return None
-    portal = client("sso", entry.region, unsigned=True, endpoint=entry.endpoint)
     try:
+        portal = client("sso", entry.region, unsigned=True, endpoint=entry.endpoint)
         accounts = [a for page in portal.get_paginator("list_accounts").paginate(accessToken=token)
                     for a in page["accountList"]]
     except Exception as exc:
@@ -51,7 +85,7 @@ def provision(provider: str, entry: Any, token: str) -> int | None:
             found = [r for page in portal.get_paginator("list_account_roles").paginate(
                 accessToken=token, accountId=account["accountId"]) for r in page["roleList"]]
         except Exception as exc:
-            log.warning("Failed to list roles for account, skipping: account %s: %s", account["accountId"], _why(exc))
+            log.warning("Failed to list roles for account, skipping: account %s: %s", account.get("accountId"), _why(exc))
             continue
         roles += len(found)
         for role in found:
@@ -111,7 +145,7 @@ def _write(provider: str, entry: Any, identities: dict[str, Any], accounts: int,
     log.debug("wrote %d provisioned identities of %s to %s", len(identities), provider, path)
 
 
-def _why(exc: Exception) -> str:
+def _why(exc: BaseException) -> str:
     from atmos_auth.aws import error_code
 
     return error_code(exc) or type(exc).__name__

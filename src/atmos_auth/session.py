@@ -78,8 +78,9 @@ def _provider_files(config: AuthConfig, provider: str) -> AwsFiles:
     return AwsFiles.for_provider(provider, config.realm, Path(base).expanduser() if base else None)
 
 
-def sign_in(config: AuthConfig, identity: str, ctx: Context) -> LoginOutcome:
-    """Authenticate the chain and write the identity's AWS SDK profile (no integrations)."""
+def sign_in(config: AuthConfig, identity: str, ctx: Context, *, provision: bool = True) -> LoginOutcome:
+    """Authenticate the chain and write the identity's AWS SDK profile (no integrations); refresh the
+    provider's auto-provisioned identities when the chain needed it (unless `provision` is False)."""
     from atmos_auth.provisioning import after_sign_in
 
     auth = authenticate(config, identity, ctx)
@@ -87,7 +88,8 @@ def sign_in(config: AuthConfig, identity: str, ctx: Context) -> LoginOutcome:
     files = aws_files(config, identity)
     if not passes_through(config, identity):  # ambient credentials are not copied into files
         files.write(identity, auth.credentials, region)
-    after_sign_in(config, auth.chain, auth.steps_run, ctx.ui)
+    if provision:
+        after_sign_in(config, auth.chain, auth.steps_run, ctx.ui)
     return LoginOutcome(auth=auth, files=files, region=region)
 
 
@@ -218,7 +220,7 @@ def _quietly_signed_in(config: AuthConfig, identity: str, ctx: Context) -> Crede
     from atmos_auth.errors import AtmosAuthError
 
     try:
-        return sign_in(config, identity, ctx).auth.credentials
+        return sign_in(config, identity, ctx, provision=False).auth.credentials
     except AtmosAuthError:
         return None
 

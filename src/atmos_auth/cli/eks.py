@@ -26,6 +26,7 @@ def eks_token_command(app: App, cluster_name: str, region: str | None, identity_
     Examples:
       atmos aws eks token --cluster-name dev --region us-east-2 -i dev-admin
     """
+    from atmos_auth.authenticate import cached_credentials
     from atmos_auth.chain import identity_region
     from atmos_auth.eks_token import cached_token, exec_credential, token
     from atmos_auth.session import context, sign_in
@@ -33,9 +34,10 @@ def eks_token_command(app: App, cluster_name: str, region: str | None, identity_
     name = pick_identity(app, None, identity_option)
     where = region or identity_region(app.config, name)
     ctx = context(app.config)
-    key = f"eks-token:{app.config.realm}:{name}:{where}:{cluster_name}"
-    value, expires = cached_token(ctx.sessions, key, lambda: token(
-        sign_in(app.config, name, ctx).auth.credentials, cluster_name, where))
+    creds = cached_credentials(app.config, name, ctx) or sign_in(app.config, name, ctx, provision=False).auth.credentials
+    # Keyed by the credentials too: a token outlives neither a logout nor the credentials it was signed with.
+    key = f"eks-token:{app.config.realm}:{name}:{where}:{cluster_name}:{creds.access_key_id}"
+    value, expires = cached_token(ctx.sessions, key, lambda: token(creds, cluster_name, where))
     click.echo(exec_credential(value, expires), nl=False)
 
 
@@ -74,9 +76,15 @@ def eks_update_kubeconfig_command(app: App, integration: str | None, cluster: st
         if not identity_option:
             raise UsageError("--name needs --identity (this tool does not run the aws CLI)")
         name = pick_identity(app, None, identity_option)
+        from pydantic import ValidationError
+
         spec = {"cluster": {"name": cluster, "region": region or identity_region(app.config, name), "alias": alias,
                             "kubeconfig": {"path": kubeconfig}}}
-        config = eks.Config.model_validate({"kind": "aws/eks", "via": {"identity": name}, "spec": spec})
+        try:
+            config = eks.Config.model_validate({"kind": "aws/eks", "via": {"identity": name}, "spec": spec})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise UsageError(f"--{first['loc'][-1]}: {first['msg']}") from None
     creds = sign_in(app.config, name, context(app.config, TerminalInteraction())).auth.credentials
     result = eks.write(integration or config.spec.cluster.name, config, name, creds)
     if result.ok and result.reused:

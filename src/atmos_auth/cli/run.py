@@ -137,5 +137,7 @@ def credential_process_command(app: App, identity: str | None, identity_option: 
     if creds.session_token:
         document["SessionToken"] = creds.session_token
     if creds.expires_at:
-        document["Expiration"] = creds.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        from datetime import UTC
+
+        document["Expiration"] = creds.expires_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     click.echo(json.dumps(document))

@@ -67,23 +67,22 @@ def assemble(found: list[Found], request: Request) -> YamlSource:
 def _with_provisioned(merged: YamlSource, request: Request) -> YamlSource:
     """The identities `auto_provision_identities` wrote for the providers configured, below everything
     else: an identity atmos.yaml also defines is atmos.yaml's (Atmos documents this; see provisioning)."""
-    from atmos_auth.provisioning import provisioned_file
+    from atmos_auth.provisioning import provisioned_identities
 
     auth = merged.data.get("auth") if isinstance(merged.data, dict) else None
     providers = auth.get("providers") if isinstance(auth, dict) else None
     parts = []
-    for name in providers if isinstance(providers, dict) else ():
-        path = provisioned_file(str(name))
-        if not path.is_file():
+    for name, entry in providers.items() if isinstance(providers, dict) else ():
+        found = provisioned_identities(str(name), entry)
+        if found is None:
             continue
+        path, identities = found
         try:
             part = read_yaml(path, _context(path, request))
         except ConfigError:
             continue  # Atmos skips a provisioned file it cannot read, too
-        identities = part.data.get("auth", {}).get("identities") if isinstance(part.data, dict) else None
-        if isinstance(identities, dict):
-            part.data = {"auth": {"identities": identities}}
-            parts.append(part)
+        part.data = {"auth": {"identities": identities}}
+        parts.append(part)
     if not parts:
         return merged
     result = _empty(merged.path)

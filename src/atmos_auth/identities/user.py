@@ -42,15 +42,16 @@ def stored_keys(ctx: Context, identity: str) -> dict[str, Any] | None:
     """The access keys `atmos auth user configure` stored, by this tool or by Atmos: Atmos's entry
     (`atmos_<realm>_<identity>`), else the realm-less one, else one this tool's earlier versions kept
     (moved to Atmos's entry on the way)."""
-    from atmos_auth.stores.earlier import take_earlier
+    from atmos_auth.stores.earlier import drop_earlier, read_earlier
 
     for key in _keys_at(ctx, identity):
         entry = ctx.store.get(key)
         if entry and entry.get("type") == "aws" and isinstance(entry.get("data"), dict):
             return entry["data"]
-    earlier = take_earlier(ctx.store, f"atmos:user-keys:{identity}")
+    earlier = read_earlier(ctx.store, f"atmos:user-keys:{identity}")
     if earlier and earlier.get("access_key_id"):
-        keep_keys(ctx, identity, earlier)
+        keep_keys(ctx, identity, earlier)  # stored again first: a failure here loses nothing
+        drop_earlier(ctx.store, f"atmos:user-keys:{identity}")
         return earlier
     return None
 
@@ -78,9 +79,9 @@ def has_keys(ctx: Context, identity: str) -> bool:
 def forget_keys(ctx: Context, identity: str) -> bool:
     """Remove the stored access keys (Atmos's entry and the realm-less one, and an earlier version's), as
     `logout --keychain` does."""
-    from atmos_auth.stores.earlier import take_earlier
+    from atmos_auth.stores.earlier import drop_earlier
 
-    earlier = take_earlier(ctx.store, f"atmos:user-keys:{identity}") is not None
+    earlier = drop_earlier(ctx.store, f"atmos:user-keys:{identity}")
     return any([ctx.store.delete(key) for key in _keys_at(ctx, identity)]) or earlier
 
 

@@ -50,7 +50,8 @@ def by_integrations(config: AuthConfig, names: list[str], ui: Interaction | None
     for identity, wanted in by_identity.items():
         def run(creds: Credentials, hosts: set[str] | None, i: str = identity,
                 w: list[str] = wanted) -> list[ecr.RegistryLogin]:
-            return provision(config, i, creds, names=w, auto_only=False, force=force or hosts is not None, hosts=hosts)
+            return provision(config, i, creds, names=w, auto_only=False, force=force or hosts is not None, hosts=hosts,
+                             docker_only=True)
 
         results += [(identity, r) for r in _as(config, identity, ui, run)]
     order = {name: i for i, name in enumerate(names)}
@@ -63,7 +64,7 @@ def by_identity(config: AuthConfig, identity: str, ui: Interaction | None, force
         raise UsageError(f"identity {identity!r} has no aws/ecr or aws/ecr-public integrations",
                          remedy="add one under auth.integrations with `via: {identity: " + identity + "}`")
     return [(identity, r) for r in _as(config, identity, ui, lambda creds, hosts: provision(
-        config, identity, creds, auto_only=False, force=force or hosts is not None, hosts=hosts))]
+        config, identity, creds, auto_only=False, force=force or hosts is not None, hosts=hosts, docker_only=True))]
 
 
 def by_registries(hosts: list[str], config: AuthConfig | None, identity: str | None,

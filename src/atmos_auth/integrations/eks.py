@@ -24,7 +24,9 @@ class Kubeconfig(Strict):
     @field_validator("mode", mode="before")
     @classmethod
     def _octal(cls, value: Any) -> str:
-        text = str(value)
+        # YAML reads an unquoted 0600 as the number 384: that number is the mode already
+        text = f"0{value:o}" if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 0o777 \
+            else str(value)
         try:
             if not 0 <= int(text, 8) <= 0o777:
                 raise ValueError

@@ -18,9 +18,10 @@ log = logging.getLogger("atmos_auth")
 
 
 def provision(config: AuthConfig, identity: str, credentials: Credentials, *, names: list[str] | None = None,
-              auto_only: bool = True, force: bool = False, hosts: set[str] | None = None) -> list[ecr.RegistryLogin]:
+              auto_only: bool = True, force: bool = False, hosts: set[str] | None = None,
+              docker_only: bool = False) -> list[ecr.RegistryLogin]:
     """Run the identity's integrations (its auto_provision ones, or exactly `names`; only the registries
-    in `hosts` when given), in config order."""
+    in `hosts` when given; only the Docker logins with `docker_only`, as the ECR commands ask)."""
     chosen = {n: i for n, i in config.integrations_of(identity).items()
               if (names is None or n in names) and (i.auto_provision or not auto_only)}
     from atmos_auth.integrations import DOCKER_KINDS
@@ -31,9 +32,10 @@ def provision(config: AuthConfig, identity: str, credentials: Credentials, *, na
     unusable = _unusable(config, identity, names) if hosts is None else []
     from atmos_auth.integrations import eks
 
+    registries = ecr.login(credentials, targets, identity, force) if targets else []
     clusters = [eks.write(n, i, identity, credentials) for n, i in chosen.items()
-                if isinstance(i, eks.Config)] if hosts is None else []  # a retry is for registries only
-    return unusable + (ecr.login(credentials, targets, identity, force) if targets else []) + clusters
+                if isinstance(i, eks.Config)] if hosts is None and not docker_only else []  # a retry: registries
+    return unusable + registries + clusters
 
 
 def _unusable(config: AuthConfig, identity: str, names: list[str] | None) -> list[ecr.RegistryLogin]:

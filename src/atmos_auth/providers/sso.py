@@ -141,10 +141,11 @@ class SsoProvider:
 
 
 def _token(session: SsoSession, region: str) -> Token | None:
-    if not session.access_token:
+    """The session's access token, while it has a known expiry (one without is taken as expired)."""
+    if not session.access_token or not session.expires_at:
         return None
-    expires = datetime.fromisoformat(session.expires_at) if session.expires_at else None
-    return Token(kind="sso", value=session.access_token, expires_at=expires, region=region)
+    return Token(kind="sso", value=session.access_token, expires_at=datetime.fromisoformat(session.expires_at),
+                 region=region)
 
 
 def build(name: str, config: Config, ctx: Context) -> SsoProvider:

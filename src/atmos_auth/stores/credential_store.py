@@ -149,17 +149,26 @@ class KeyringStore:
     def __init__(self, backend: Any) -> None:
         self.backend = backend
 
+    def _call(self, what: str, call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        except Exception as exc:  # a locked or broken keyring, or a value that is not ours
+            raise StorageError(f"the system keyring could not {what}: {type(exc).__name__}",
+                               remedy="unlock it, or use the file keyring (export ATMOS_KEYRING_TYPE=file)") from None
+
     def get(self, key: str) -> dict[str, Any] | None:
-        text = self.backend.get_password(key, ACCOUNT)
-        if text and text.startswith("go-keyring-base64:"):  # how go-keyring stores values on macOS
-            text = base64.b64decode(text.split(":", 1)[1]).decode()
-        return _decode(text)
+        def read() -> str | None:
+            text = self.backend.get_password(key, ACCOUNT)
+            if text and text.startswith("go-keyring-base64:"):  # how go-keyring stores values on macOS
+                text = base64.b64decode(text.split(":", 1)[1]).decode()
+            return text
+        return _decode(self._call(f"read {key}", read))
 
     def has(self, key: str) -> bool:
-        return self.backend.get_password(key, ACCOUNT) is not None
+        return self._call(f"read {key}", lambda: self.backend.get_password(key, ACCOUNT)) is not None
 
     def set(self, key: str, value: dict[str, Any]) -> None:
-        self.backend.set_password(key, ACCOUNT, _encode(value))
+        self._call(f"store {key}", lambda: self.backend.set_password(key, ACCOUNT, _encode(value)))
 
     def delete(self, key: str) -> bool:
         try:

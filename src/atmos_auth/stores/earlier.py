@@ -8,9 +8,7 @@ key as the account.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +16,10 @@ from atmos_auth.stores.credential_store import ACCOUNT, CredentialStore, Keyring
 
 
 def _path(folder: Path, key: str) -> Path:
-    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", key)[:80]
-    return folder / f"{safe}-{hashlib.sha256(key.encode()).hexdigest()[:12]}.json"
+    """Earlier versions named their files as the session cache names its own."""
+    from atmos_auth.stores.session_cache import SessionCache
+
+    return SessionCache(folder).path(key)
 
 
 def _remove(path: Path) -> None:
@@ -28,23 +28,19 @@ def _remove(path: Path) -> None:
             stale.unlink()
 
 
-def take_earlier(store: CredentialStore, key: str) -> dict[str, Any] | None:
-    """The entry an earlier version kept under `key`, removed from where it was: the caller stores it
-    again in Atmos's format."""
+def read_earlier(store: CredentialStore, key: str) -> dict[str, Any] | None:
+    """The entry an earlier version kept under `key` (left where it is: see drop_earlier)."""
     folder = getattr(store, "folder", None)
     if folder is not None and (path := _path(folder, key)).is_file():
         try:
             value = json.loads(path.read_text())
         except (OSError, ValueError):
-            value = None
-        _remove(path)
+            return None
         return value if isinstance(value, dict) else None
     inner = store._store() if isinstance(store, SystemStore) else store
     if isinstance(inner, KeyringStore):
         try:
             text = inner.backend.get_password(ACCOUNT, key)
-            if text:
-                inner.backend.delete_password(ACCOUNT, key)
             value = json.loads(text) if text else None
         except Exception:
             return None
@@ -52,9 +48,25 @@ def take_earlier(store: CredentialStore, key: str) -> dict[str, Any] | None:
     return None
 
 
+def drop_earlier(store: CredentialStore, key: str) -> bool:
+    """Remove what an earlier version kept under `key`, once it is stored again (or on purpose)."""
+    folder = getattr(store, "folder", None)
+    if folder is not None and (path := _path(folder, key)).is_file():
+        _remove(path)
+        return True
+    inner = store._store() if isinstance(store, SystemStore) else store
+    if isinstance(inner, KeyringStore):
+        try:
+            inner.backend.delete_password(ACCOUNT, key)
+            return True
+        except Exception:
+            return False
+    return False
+
+
 def sweep_earlier(folder: Path) -> None:
     """Delete the plaintext session caches earlier versions left in the keyring folder: they hold secrets
-    and expire within hours (access keys are moved by take_earlier when first looked up)."""
+    and expire within hours (access keys are moved when first looked up: identities.user.stored_keys)."""
     if not folder.is_dir():
         return
     for path in folder.glob("*-????????????.json"):

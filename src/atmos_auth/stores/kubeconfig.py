@@ -38,10 +38,24 @@ class Entry:
                 ("contexts", self.context, self.context_data)]
 
 
+def _named(entry: Any, name: str) -> bool:
+    return isinstance(entry, dict) and entry.get("name") == name
+
+
+def _field(entry: Any, *keys: str) -> Any:
+    for key in keys:
+        entry = entry.get(key) if isinstance(entry, dict) else None
+    return entry
+
+
 class KubeConfig:
     def __init__(self, path: Path, mode: int = 0o600) -> None:
         self.path = path
         self.mode = mode
+
+    def _locked(self) -> Any:
+        """Not `<file>.lock`: client-go (kubectl config …) creates that one itself, exclusively."""
+        return locked(self.path.with_name(f".{self.path.name}.atmos"))
 
     def _read(self) -> dict[str, Any]:
         import yaml
@@ -72,21 +86,20 @@ class KubeConfig:
         """Add or replace the entry's cluster, user and context; True when the file changed. With
         `refuse_others` (Atmos's `update: error`), an entry of the same name holding something else is
         an error instead."""
-        with locked(self.path):
+        with self._locked():
             data = self._read()
             before = repr(data)
             data.setdefault("apiVersion", "v1")
             data.setdefault("kind", "Config")
             for section, name, value in entry.items():
                 key = dict(SECTIONS)[section]
-                if refuse_others and any(isinstance(e, dict) and e.get("name") == name and e.get(key) != value
-                                         for e in data.get(section) or []):
+                if refuse_others and any(_named(e, name) and e.get(key) != value for e in data.get(section) or []):
                     raise StorageError(f"{section[:-1]} {name} already exists in {self.path} (update: error)",
                                        remedy="remove it, or set spec.cluster.kubeconfig.update: merge")
-                listed = [e for e in data.get(section) or [] if not (isinstance(e, dict) and e.get("name") == name)]
+                listed = [e for e in data.get(section) or [] if not _named(e, name)]
                 data[section] = [*listed, {"name": name, key: value}]
-            contexts = {e.get("name") for e in data["contexts"] if isinstance(e, dict)}
-            if not data.get("current-context") or data["current-context"] not in contexts:
+            current = data.get("current-context")
+            if not isinstance(current, str) or not any(_named(e, current) for e in data["contexts"]):
                 data["current-context"] = entry.context
             data.setdefault("preferences", {})
             if repr(data) == before and self.path.exists():
@@ -95,27 +108,29 @@ class KubeConfig:
             return True
 
     def drop_cluster(self, name: str, region: str, user: str, alias: str | None, dry_run: bool = False) -> bool:
-        """Remove what aws/eks wrote for cluster `name` in `region` (its ARN is the cluster's key)."""
+        """Remove what aws/eks wrote for cluster `name` in `region`: our user (its exec plugin runs `atmos
+        aws eks token` for this cluster), the context that uses it, and the cluster that context names."""
         data = self._read()
-        arn = next((e.get("name") for e in data.get("clusters") or [] if isinstance(e, dict)
-                    and str(e.get("name", "")).endswith(f":cluster/{name}") and f":{region}:" in str(e.get("name"))),
-                   None)
-        ours = any(isinstance(e, dict) and e.get("name") == user and
-                   "token" in ((e.get("user") or {}).get("exec") or {}).get("args", []) for e in data.get("users") or [])
-        if arn is None or not ours:
+        ours = any(_named(e, user) and _field(e, "user", "exec", "command") == "atmos" and
+                   isinstance(args := _field(e, "user", "exec", "args"), list) and name in args
+                   for e in data.get("users") or [])
+        context = next((e for e in data.get("contexts") or [] if isinstance(e, dict) and
+                        _field(e, "context", "user") == user and (alias is None or e.get("name") == alias)), None)
+        arn = _field(context, "context", "cluster")
+        if not ours or context is None or not isinstance(arn, str) or f":{region}:" not in arn:
             return False
-        return True if dry_run else self.drop(arn, user, alias or arn)
+        return True if dry_run else self.drop(arn, user, str(context.get("name")))
 
     def drop(self, cluster: str, user: str, context: str) -> bool:
         """Remove exactly these entries; the file goes when nothing of anyone's is left in it."""
-        with locked(self.path):
+        with self._locked():
             data = self._read()
             if not data:
                 return False
             names = {"clusters": cluster, "users": user, "contexts": context}
             changed = False
             for section, name in names.items():
-                kept = [e for e in data.get(section) or [] if not (isinstance(e, dict) and e.get("name") == name)]
+                kept = [e for e in data.get(section) or [] if not _named(e, name)]
                 changed |= len(kept) != len(data.get(section) or [])
                 data[section] = kept
             if data.get("current-context") == context:

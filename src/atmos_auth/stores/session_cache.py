@@ -20,28 +20,28 @@ class SessionCache:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder or paths.cache_dir() / "sessions"
 
-    def _path(self, key: str) -> Path:
+    def path(self, key: str) -> Path:
         safe = re.sub(r"[^A-Za-z0-9_.-]", "_", key)[:80]
         return self.folder / f"{safe}-{hashlib.sha256(key.encode()).hexdigest()[:12]}.json"
 
     def get(self, key: str) -> dict[str, Any] | None:
         try:
-            value = json.loads(self._path(key).read_text())
+            value = json.loads(self.path(key).read_text())
         except (OSError, ValueError):
             return None
         return value if isinstance(value, dict) else None
 
     def has(self, key: str) -> bool:
-        return self._path(key).is_file()
+        return self.path(key).is_file()
 
     def set(self, key: str, value: dict[str, Any]) -> None:
         private_dir(self.folder)
-        path = self._path(key)
+        path = self.path(key)
         with locked(path):
             atomic_write(path, json.dumps(value).encode())
 
     def delete(self, key: str) -> bool:
-        path = self._path(key)
+        path = self.path(key)
         if not self.folder.is_dir():
             return False
         with locked(path):

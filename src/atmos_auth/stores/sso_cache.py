@@ -50,9 +50,19 @@ def _go_time(value: str | None) -> str:
 
 
 def _our_time(value: Any) -> str | None:
+    """An RFC 3339 time as ISO in UTC; None for Go's zero time or anything that is not a time (a
+    session without a usable expiry counts as expired)."""
     if not isinstance(value, str) or not value or value.startswith("0001-01-01"):
         return None
-    return datetime.fromisoformat(value).isoformat()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def to_atmos(session: SsoSession) -> dict[str, Any]:
@@ -64,9 +74,10 @@ def to_atmos(session: SsoSession) -> dict[str, Any]:
 
 
 def from_atmos(data: dict[str, Any], start_url: str, region: str) -> SsoSession:
-    return SsoSession(start_url=start_url, region=region, access_token=data.get("accessToken") or None,
+    """The session in Atmos's file; a field of the wrong type counts as absent."""
+    return SsoSession(start_url=start_url, region=region, access_token=_text(data.get("accessToken")),
                       expires_at=_our_time(data.get("expiresAt")),
-                      **{ours: data.get(theirs) or None for ours, theirs in _OPTIONAL.items()},
+                      **{ours: _text(data.get(theirs)) for ours, theirs in _OPTIONAL.items()},
                       registration_expires_at=_our_time(data.get("registrationExpiresAt")))
 
 
@@ -88,10 +99,13 @@ class SsoCache:
                 return
             try:
                 data = json.loads(self.earlier.read_text())
-                session = SsoSession(**{k: data.get(k) for k in SsoSession.__dataclass_fields__})
-            except (OSError, ValueError, TypeError, AttributeError):
+                session = from_atmos({theirs: data.get(ours) for ours, theirs in (
+                    ("access_token", "accessToken"), ("expires_at", "expiresAt"),
+                    ("registration_expires_at", "registrationExpiresAt"), *_OPTIONAL.items())},
+                    self.start_url, self.region) if isinstance(data, dict) else None
+            except (OSError, ValueError):
                 session = None
-            if session is not None and (session.start_url, session.region) == (self.start_url, self.region):
+            if session is not None:
                 self.save(session)
             remove_file(self.earlier)
 
