@@ -48,6 +48,15 @@ auth:
       region: us-east-1
       start_url: https://company.awsapps.com/start/
 """
+#: ... and the spec's default identity on it: the start of the rest.
+DEV_ADMIN = SSO_PROVIDER + """\
+  identities:
+    dev-admin:
+      kind: aws/permission-set
+      default: true
+      via: {provider: company-sso}
+      principal: {name: AdministratorAccess, account: dev}
+"""
 
 
 def aws_dir(home: Path, config_dir: Path | None = None) -> Path:

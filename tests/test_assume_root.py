@@ -6,15 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.conftest import calls, login_env, run_atmos, use_config
+from tests.conftest import SSO_PROVIDER, calls, login_env, run_atmos, use_config
 
-ROOT = """\
-auth:
-  providers:
-    company-sso:
-      kind: aws/iam-identity-center
-      region: us-east-1
-      start_url: https://company.awsapps.com/start/
+ROOT = SSO_PROVIDER + """\
   identities:
     dev-admin:
       kind: aws/permission-set

@@ -9,21 +9,9 @@ import json
 import os
 from pathlib import Path
 
-from tests.conftest import calls, login_env, run_atmos, use_config
+from tests.conftest import DEV_ADMIN, calls, login_env, run_atmos, use_config
 
-PUBLIC = """\
-auth:
-  providers:
-    company-sso:
-      kind: aws/iam-identity-center
-      region: us-east-1
-      start_url: https://company.awsapps.com/start/
-  identities:
-    dev-admin:
-      kind: aws/permission-set
-      default: true
-      via: {provider: company-sso}
-      principal: {name: AdministratorAccess, account: dev}
+PUBLIC = DEV_ADMIN + """\
     prod-deployer:
       kind: aws/permission-set
       via: {provider: company-sso}

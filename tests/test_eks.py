@@ -13,21 +13,9 @@ import urllib.request
 from pathlib import Path
 
 import yaml
-from tests.conftest import calls, login_env, run_atmos, use_config
+from tests.conftest import DEV_ADMIN, calls, login_env, run_atmos, use_config
 
-EKS = """\
-auth:
-  providers:
-    company-sso:
-      kind: aws/iam-identity-center
-      region: us-east-1
-      start_url: https://company.awsapps.com/start/
-  identities:
-    dev-admin:
-      kind: aws/permission-set
-      default: true
-      via: {provider: company-sso}
-      principal: {name: AdministratorAccess, account: dev}
+EKS = DEV_ADMIN + """\
   integrations:
     dev/eks:
       kind: aws/eks

@@ -9,19 +9,12 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLES, SSO_PROVIDER, login_env, run_atmos, use_config
+from tests.conftest import DEV_ADMIN, EXAMPLES, login_env, run_atmos, use_config
 
 from atmos_auth.config.load import check, load_auth_config
 from atmos_auth.errors import ConfigInvalid
 
-HEAD = SSO_PROVIDER + """\
-  identities:
-    dev-admin:
-      kind: aws/permission-set
-      default: true
-      via: {provider: company-sso}
-      principal: {name: AdministratorAccess, account: dev}
-"""
+HEAD = DEV_ADMIN
 
 
 def load(tmp_path: Path, text: str, **environ: str):

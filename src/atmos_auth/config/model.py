@@ -142,7 +142,8 @@ class IntegrationConfig(Strict):
 
     @property
     def auto_provision(self) -> bool:
-        return True
+        """`spec.auto_provision` (default true): whether `login` runs it."""
+        return bool(getattr(getattr(self, "spec", None), "auto_provision", True))
 
 
 class KeyringSpec(Strict):

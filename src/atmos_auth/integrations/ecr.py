@@ -38,10 +38,6 @@ class Config(IntegrationConfig):
     kind: Literal["aws/ecr"]
     spec: Spec
 
-    @property
-    def auto_provision(self) -> bool:
-        return self.spec.auto_provision
-
 
 @dataclass(frozen=True)
 class Target:

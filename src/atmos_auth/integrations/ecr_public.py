@@ -30,10 +30,6 @@ class Config(IntegrationConfig):
     kind: Literal["aws/ecr-public"]
     spec: Spec = Field(default_factory=Spec)
 
-    @property
-    def auto_provision(self) -> bool:
-        return self.spec.auto_provision
-
 
 def targets_of(integrations: dict[str, Config]) -> list[Target]:
     """One login to public.ecr.aws, named after the first integration that asks for it."""

@@ -52,10 +52,6 @@ class Config(IntegrationConfig):
     spec: Spec
 
     @property
-    def auto_provision(self) -> bool:
-        return self.spec.auto_provision
-
-    @property
     def kubeconfig_path(self) -> Any:
         from atmos_auth.stores.kubeconfig import kubeconfig_path
 
