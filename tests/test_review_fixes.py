@@ -147,3 +147,27 @@ def test_credential_process_values_and_times_are_checked(emu, tmp_path) -> None:
     use_config(config(tmp_path, "ok").replace(f'"{tmp_path / "helper.py"}" ok', f'"{offset}"'))
     printed = run_atmos("auth", "credential-process", "external")
     assert json.loads(printed.stdout)["Expiration"] == "2099-01-01T08:00:00Z", printed.stderr
+
+
+def test_aws_files_are_written_as_atmos_writes_them_and_never_take_a_line_break(tmp_path, isolated_home) -> None:
+    import re
+    from datetime import UTC, datetime
+
+    from atmos_auth.credentials import Credentials
+    from atmos_auth.errors import StorageError
+    from atmos_auth.stores.aws_files import AwsFiles
+
+    files = AwsFiles(tmp_path / "aws")
+    expires = datetime(2026, 11, 29, 12, 30, 15, 987654, tzinfo=UTC)
+    files.write("dev-admin", Credentials("ASIAX", "secret", "token", expires_at=expires), "us-east-1")
+    assert re.search(r"^; atmos: expiration=2026-11-29T12:30:15Z$", files.credentials.read_text(), re.M)
+    assert files.read("dev-admin").expires_at == expires.replace(microsecond=0)
+    with pytest.raises(StorageError):
+        files.write("evil", Credentials("AKIA\n[evil]", "s"), "us-east-1")
+    assert "[evil]" not in files.credentials.read_text()
+
+
+def test_a_logout_without_docker_logins_writes_no_docker_state(emu, isolated_home) -> None:
+    use_config("quick-start")
+    assert run_atmos("auth", "logout", "--all").returncode == 0
+    assert not (isolated_home / ".cache/atmos/docker-logins.json").exists()

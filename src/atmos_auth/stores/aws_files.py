@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from atmos_auth.credentials import Credentials
-from atmos_auth.errors import ConfigError
+from atmos_auth.errors import ConfigError, StorageError
 from atmos_auth.stores import paths
 from atmos_auth.stores.files import atomic_write, locked, read_bytes, remove_file, sweep_orphans
 
 _HEADER = re.compile(r"^\s*\[([^\]]+)\]\s*$")
 _UNSAFE = re.compile(r"[\[\]\x00-\x1f\x7f\u0085\u2028\u2029]")
+_VALUE = re.compile(r"[\x21-\x7e]+")
 
 
 def profile_name_problem(name: str) -> str | None:
@@ -60,10 +61,16 @@ class AwsFiles:
 
     def write(self, identity: str, creds: Credentials, region: str) -> None:
         profile = self._profile(identity)
+        values = [creds.access_key_id, creds.secret_access_key, *([creds.session_token] if creds.session_token else [])]
+        if not all(_VALUE.fullmatch(v) for v in values):  # a line break would write sections of its own
+            raise StorageError(f"the credentials of {identity} hold spaces or control characters; not written to "
+                               f"{self.credentials}")
         lines = [f"aws_access_key_id = {creds.access_key_id}", f"aws_secret_access_key = {creds.secret_access_key}"]
         if creds.session_token:
             lines.append(f"aws_session_token = {creds.session_token}")
-        comment = f"; atmos: expiration={creds.expires_at.isoformat()}" if creds.expires_at else None
+        # Atmos's form (RFC 3339, whole seconds, Z), read by both tools
+        expires = creds.expires_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if creds.expires_at else None
+        comment = f"; atmos: expiration={expires}" if expires else None
         _replace_section(self.credentials, profile, lines, comment)
         _replace_section(self.config, f"profile {profile}", [f"region = {region}"], None)
 

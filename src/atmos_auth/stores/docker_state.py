@@ -92,6 +92,9 @@ class DockerState:
             self._update(change)
 
     def forget(self, gone: list[WrittenLogin]) -> None:
+        if not gone:  # nothing to forget: no file to create
+            return
+
         def change(keep: dict[str, WrittenLogin]) -> None:
             for entry in gone:
                 keep.pop(entry.key, None)
