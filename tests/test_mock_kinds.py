@@ -69,7 +69,8 @@ def test_issue_11_every_kind_example_passes_validate_strictly(isolated_home) -> 
     from tests.conftest import REPO
 
     examples = sorted((REPO / "examples/kinds").glob("*.yaml"))
-    assert {e.stem for e in examples} >= {"ecr-public", "eks", "ambient", "assume-root", "credential-process", "mock"}
+    assert {e.stem for e in examples} >= {"ecr-public", "eks", "ambient", "assume-root", "credential-process", "mock",
+                                              "saml"}
     for example in examples:
         result = run_atmos("auth", "validate", "--strict", "--config", str(example))
         assert result.returncode == 0, (example.name, result.stderr)

@@ -53,9 +53,9 @@ class Credentials:
 
 @dataclass(frozen=True)
 class Token:
-    """A bearer (`sso`) or web-identity (`oidc`) token produced by a provider."""
+    """A bearer (`sso`), web-identity (`oidc`) or SAML assertion (`saml`) produced by a provider."""
 
-    kind: Literal["sso", "oidc"]
+    kind: Literal["sso", "oidc", "saml"]
     value: str = field(repr=False)
     expires_at: datetime | None = None
     region: str | None = None

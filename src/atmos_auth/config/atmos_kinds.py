@@ -3,7 +3,7 @@ implement: known by name, so a configuration that uses them still loads; only us
 
 from __future__ import annotations
 
-PROVIDERS = {"aws/saml", "azure/cli", "azure/device-code", "azure/interactive", "azure/oidc", "atmos/pro",
+PROVIDERS = {"azure/cli", "azure/device-code", "azure/interactive", "azure/oidc", "atmos/pro",
              "gcp/adc", "gcp/workload-identity-federation"}
 IDENTITIES = {"ambient", "atmos/pro", "azure/subscription",
               "gcp/service-account", "gcp/project", "aws/emulator", "gcp/emulator", "azure/emulator",

@@ -86,10 +86,10 @@ def _check_via(config: AuthConfig, names: _Names, name: str, identity: Any) -> I
                 "no AWS credentials until a permission set is chosen. Put an aws/permission-set between them: "
                 f"`via: {{provider: {via.provider}}}` on an aws/permission-set identity, and `via: {{identity: "
                 "<that identity>}}` here")
-        elif identity.kind == "aws/assume-role" and provider.kind not in OIDC_PROVIDER_KINDS:
+        elif identity.kind == "aws/assume-role" and provider.kind not in OIDC_PROVIDER_KINDS | {"aws/saml"}:
             yield (*path, "provider"), (f'aws/assume-role can start from an OIDC provider '
-                                        f'({", ".join(sorted(OIDC_PROVIDER_KINDS))}) or from `via.identity`; '
-                                        f'"{via.provider}" is {provider.kind}')
+                                        f'({", ".join(sorted(OIDC_PROVIDER_KINDS))}), an aws/saml provider, or '
+                                        f'from `via.identity`; "{via.provider}" is {provider.kind}')
     else:
         if identity.kind == "aws/permission-set":
             yield (*path, "identity"), "aws/permission-set must use `via.provider` (an aws/iam-identity-center provider)"

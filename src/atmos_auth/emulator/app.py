@@ -39,6 +39,9 @@ class EmulatorApp:
         """Called once the port is known: issuer URLs and verification links need the base URL."""
         self.base_url = base_url
         self.issuers = {name: Issuer(name, f"{base_url}/_emulator/oidc/{name}") for name in ("github", "gitlab")}
+        from atmos_auth.emulator.saml import IdentityProvider
+
+        self.saml = IdentityProvider(self.world)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = Request(environ)
@@ -81,7 +84,7 @@ class EmulatorApp:
         if request.method == "POST" and request.path == "/" and b"Action=" in body:
             action = parse_qs(body.decode()).get("Action", [""])[0]
             if action in ("AssumeRole", "AssumeRoleWithWebIdentity", "GetSessionToken", "GetCallerIdentity",
-                          "AssumeRoot"):
+                          "AssumeRoot", "AssumeRoleWithSAML"):
                 return f"sts:{action}", "query"
         return None, ""
 
@@ -105,6 +108,8 @@ class EmulatorApp:
             params = {k: v[0] for k, v in parse_qs(body.decode()).items()}
             if name == "AssumeRoleWithWebIdentity":
                 return _xml(sts.envelope(name, sts.assume_role_with_web_identity(world, self.issuers, params))), None
+            if name == "AssumeRoleWithSAML":
+                return _xml(sts.envelope(name, self.saml.assume_role_with_saml(params))), None
             caller = authenticate(world, request, body)
             sts_handler = {"AssumeRole": sts.assume_role, "GetSessionToken": sts.get_session_token,
                            "GetCallerIdentity": sts.get_caller_identity, "AssumeRoot": sts.assume_root}[name]

@@ -96,6 +96,14 @@ def handle(app: EmulatorApp, request: Request) -> Response:
         except (TypeError, ValueError):
             return _json({"message": "expected JSON {offset_seconds}"}, 400)
         return _json({"ok": True})
+    if route == "/saml/login":  # the IdP's sign-in form, and the signed response it posts back to AWS
+        if method == "GET":
+            return Response(app.saml.login_page(), content_type="text/html")
+        page = app.saml.respond(request.form.get("username", ""), request.form.get("password", ""))
+        world.record(operation="saml:Login", principal=request.form.get("username"), status=200 if page else 401,
+                     region=None)
+        return Response(page or app.saml.login_page("Invalid username or password."), content_type="text/html",
+                        status=200 if page else 401)
     if route == "/eks/authenticate" and method == "POST":  # what a cluster's authenticator does with a token
         from atmos_auth.emulator.eks_auth import Refused, verify
 

@@ -35,6 +35,8 @@ roles:
   - arn: arn:aws:iam::222222222222:role/deployer
     trusted_principals: ["arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_AdministratorAccess_*/*"]
     ecr: ["222222222222"]
+  - arn: arn:aws:iam::123456789012:role/saml-admin
+    ecr: ["123456789012"]
   - arn: arn:aws:iam::333333333333:role/auditor
     trusted_principals: ["arn:aws:sts::222222222222:assumed-role/deployer/*"]
     external_id: audit-2026
@@ -46,6 +48,11 @@ users:
     mfa_serial: arn:aws:iam::123456789012:mfa/alice
     mfa_code: "123456"
     ecr: ["123456789012", "987654321098"]   # the spec's two --registry examples
+# The emulator's SAML identity provider (/_emulator/saml/login) and who may sign in there.
+saml:
+  provider_arn: arn:aws:iam::123456789012:saml-provider/emulator-idp
+  users:
+    - {username: alice@example.com, password: emulator-saml-password, roles: ["arn:aws:iam::123456789012:role/saml-admin"]}
 # Who may take root sessions (sts:AssumeRoot) in which member accounts: the management account's admins.
 root_access:
   trusted_principals: ["arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_AdministratorAccess_*/*"]

@@ -51,6 +51,12 @@ class AssumeRoleIdentity:
         if isinstance(source, Token) and source.kind == "oidc":
             action, caller = "sts:AssumeRoleWithWebIdentity", "the CI identity token"
             call = lambda: sts.assume_role_with_web_identity(WebIdentityToken=source.value, **params)  # noqa: E731
+        elif isinstance(source, Token) and source.kind == "saml":
+            action, caller = "sts:AssumeRoleWithSAML", "the SAML assertion"
+            provider_arn = saml_provider_of(source.value, p.assume_role, self.name)
+            params.pop("RoleSessionName")  # the IdP names the session
+            call = lambda: sts.assume_role_with_saml(PrincipalArn=provider_arn, SAMLAssertion=source.value,  # noqa: E731
+                                                     **params)
         elif isinstance(source, Credentials):
             if p.external_id:
                 params["ExternalId"] = p.external_id
@@ -72,6 +78,36 @@ class AssumeRoleIdentity:
         return Credentials(access_key_id=c["AccessKeyId"], secret_access_key=c["SecretAccessKey"],
                            session_token=c["SessionToken"], expires_at=local_expiry(out, c["Expiration"]), region=region,
                            account_id=p.assume_role.split(":")[4], principal=out["AssumedRoleUser"]["Arn"])
+
+
+ROLE_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/Role"
+
+
+def saml_provider_of(response: str, role_arn: str, identity: str) -> str:
+    """The SAML provider ARN the assertion pairs with `role_arn` (its Role attribute holds
+    "role,provider" pairs, in either order); an error naming the roles it does grant otherwise."""
+    import base64
+
+    from defusedxml import ElementTree
+
+    try:
+        root = ElementTree.fromstring(base64.b64decode(response, validate=True))
+    except Exception:
+        raise AuthError("the SAML response is not valid XML", identity=identity) from None
+    pairs = []
+    for attribute in root.iter("{urn:oasis:names:tc:SAML:2.0:assertion}Attribute"):
+        if attribute.get("Name") == ROLE_ATTRIBUTE:
+            for value in attribute.iter("{urn:oasis:names:tc:SAML:2.0:assertion}AttributeValue"):
+                parts = [part.strip() for part in (value.text or "").split(",")]
+                roles = [x for x in parts if ":role/" in x]
+                providers = [x for x in parts if ":saml-provider/" in x]
+                if roles and providers:
+                    pairs.append((roles[0], providers[0]))
+    found = next((provider for role, provider in pairs if role == role_arn), None)
+    if found is None:
+        raise AuthError(f"the SAML assertion does not grant {role_arn}", identity=identity,
+                        remedy=f"roles it grants: {', '.join(r for r, _ in pairs) or 'none'}")
+    return found
 
 
 def build(name: str, config: Config, ctx: object, previous: object) -> AssumeRoleIdentity:

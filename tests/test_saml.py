@@ -1,0 +1,86 @@
+"""Issue 11 item 5: `aws/saml`: the emulator's IdP login form posts back a signed SAML response; the form
+driver signs in with the configured (or prompted) username and password, and sts:AssumeRoleWithSAML, which
+checks the signature and the role/provider pair, gives the chained identity's credentials."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from tests.conftest import calls, run_atmos, use_config
+from tests.test_interactive import exit_status, spawn
+
+SAML = """\
+auth:
+  providers:
+    okta:
+      kind: aws/saml
+      url: {url}/_emulator/saml/login
+      region: us-east-1
+      username: alice@example.com
+      password: !env SAML_PASSWORD
+  identities:
+    saml-admin:
+      kind: aws/assume-role
+      via: {{provider: okta}}
+      principal: {{assume_role: "arn:aws:iam::123456789012:role/saml-admin"}}
+    not-granted:
+      kind: aws/assume-role
+      via: {{provider: okta}}
+      principal: {{assume_role: "arn:aws:iam::123456789012:role/ci-deployer"}}
+"""
+PASSWORD = {"SAML_PASSWORD": "emulator-saml-password"}
+
+
+def test_issue_11_saml_form_login_and_assume_role_with_saml(emu) -> None:
+    use_config(SAML.format(url=emu.url))
+    assert run_atmos("auth", "validate").returncode == 0
+    login = run_atmos("auth", "login", "saml-admin", env=PASSWORD)
+    assert login.returncode == 0 and "okta → saml-admin" in login.stderr, login.stderr
+    assert calls(emu, "saml:Login") == ["saml:Login"] and calls(emu, "sts:AssumeRoleWithSAML") == [
+        "sts:AssumeRoleWithSAML"]
+    who = json.loads(run_atmos("auth", "whoami", "saml-admin", "-o", "json").stdout)
+    assert who["principal"] == "arn:aws:sts::123456789012:assumed-role/saml-admin/alice@example.com"
+    assert "emulator-saml-password" not in login.stderr + login.stdout
+
+
+@pytest.mark.parametrize(("identity", "env", "message"), [
+    ("saml-admin", {"SAML_PASSWORD": "wrong"}, "did not sign you in"),
+    ("not-granted", PASSWORD, "the SAML assertion does not grant arn:aws:iam::123456789012:role/ci-deployer"),
+    ("saml-admin", {}, "needs a SAML password and there is no terminal"),
+])
+def test_issue_11_saml_failures_say_why(emu, identity, env, message) -> None:
+    use_config(SAML.format(url=emu.url))
+    result = run_atmos("auth", "login", identity, env=env)
+    assert result.returncode in (1, 2) and message in result.stderr, result.stderr
+
+
+def test_issue_11_a_tampered_saml_assertion_is_refused_by_sts(emu) -> None:
+    import base64
+    import urllib.parse
+    import urllib.request
+
+    form = urllib.parse.urlencode({"username": "alice@example.com", "password": "emulator-saml-password"}).encode()
+    page = urllib.request.urlopen(f"{emu.url}/_emulator/saml/login", data=form, timeout=10).read().decode()
+    response = base64.b64decode(page.split('name="SAMLResponse" value="')[1].split('"')[0]).decode()
+    forged = response.replace("role/saml-admin", "role/ci-deployer")
+    import boto3
+
+    sts = boto3.client("sts", region_name="us-east-1", endpoint_url=emu.url,
+                       config=__import__("botocore.config", fromlist=["Config"]).Config(signature_version=
+                           __import__("botocore", fromlist=["UNSIGNED"]).UNSIGNED))
+    with pytest.raises(Exception, match="InvalidIdentityToken"):
+        sts.assume_role_with_saml(RoleArn="arn:aws:iam::123456789012:role/ci-deployer",
+                                  PrincipalArn="arn:aws:iam::123456789012:saml-provider/emulator-idp",
+                                  SAMLAssertion=base64.b64encode(forged.encode()).decode())
+
+
+def test_issue_11_saml_password_is_asked_on_a_terminal_and_browser_driver_is_explained(emu) -> None:
+    use_config(SAML.format(url=emu.url))
+    child = spawn("auth", "login", "saml-admin")
+    child.expect("SAML password for")
+    child.sendline("emulator-saml-password")
+    assert exit_status(child) == 0, child.before
+    use_config(SAML.format(url=emu.url).replace("      region: us-east-1\n", "      region: us-east-1\n      driver: Browser\n", 1))
+    browser = run_atmos("auth", "login", "saml-admin", "--force", env=PASSWORD)
+    assert browser.returncode == 1 and "Browser driver" in browser.stderr, browser.stderr
