@@ -84,3 +84,9 @@ def test_issue_11_saml_password_is_asked_on_a_terminal_and_browser_driver_is_exp
     use_config(SAML.format(url=emu.url).replace("      region: us-east-1\n", "      region: us-east-1\n      driver: Browser\n", 1))
     browser = run_atmos("auth", "login", "saml-admin", "--force", env=PASSWORD)
     assert browser.returncode == 1 and "Browser driver" in browser.stderr, browser.stderr
+
+
+def test_issue_11_a_saml_password_is_never_sent_over_plain_http_to_another_host(isolated_home) -> None:
+    use_config(SAML.format(url="http://idp.example.com"))
+    result = run_atmos("auth", "validate")
+    assert result.returncode == 1 and "must be https:// (the password is sent there)" in result.stderr

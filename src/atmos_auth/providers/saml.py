@@ -42,6 +42,8 @@ class Config(ProviderConfig):
     def _http(cls, value: str) -> str:
         if not re.match(r"https?://[^/\s]+", value):
             raise ValueError(f'must be the IdP sign-in URL (https://…), got "{value}"')
+        if value.startswith("http://") and not re.match(r"http://(127\.0\.0\.1|localhost|\[::1\])[:/]", value):
+            raise ValueError("must be https:// (the password is sent there); plain http is for a local IdP only")
         return value
 
 
