@@ -36,6 +36,8 @@ def provisioned_identities(provider: str, entry: Any) -> tuple[Path, dict[str, A
     on this provider are taken, and Atmos's `provider:` line, which nothing here uses, is left out."""
     import yaml
 
+    from atmos_auth.config.model import dig
+
     if not isinstance(entry, dict) or entry.get("auto_provision_identities") is not True:
         return None
     path = provisioned_file(provider)
@@ -44,7 +46,7 @@ def provisioned_identities(provider: str, entry: Any) -> tuple[Path, dict[str, A
     except (OSError, ValueError, yaml.YAMLError):
         return None
     auth = data.get("auth") if isinstance(data, dict) else None
-    extra = _dig(auth, "_metadata", "extra")
+    extra = dig(auth, "_metadata", "extra")
     if not isinstance(auth, dict) or not isinstance(auth.get("identities"), dict) or not isinstance(extra, dict):
         return None
     if (extra.get("start_url"), extra.get("region")) != (entry.get("start_url"), entry.get("region")):
@@ -52,15 +54,9 @@ def provisioned_identities(provider: str, entry: Any) -> tuple[Path, dict[str, A
     kept = {}
     for name, identity in auth["identities"].items():
         if isinstance(name, str) and isinstance(identity, dict) and identity.get("kind") == "aws/permission-set" \
-                and _dig(identity, "via", "provider") == provider:
+                and dig(identity, "via", "provider") == provider:
             kept[name] = {k: v for k, v in identity.items() if k != "provider"}
     return path, kept
-
-
-def _dig(value: Any, *keys: str) -> Any:
-    for key in keys:
-        value = value.get(key) if isinstance(value, dict) else None
-    return value
 
 
 def provision(provider: str, entry: Any, token: str) -> int | None:

@@ -174,9 +174,7 @@ def whoami(config: AuthConfig, identity: str) -> Whoami:
         raise NotLoggedIn(f"not logged in as {identity!r}: nothing is cached for it, and its profile in "
                           f"{files.credentials} has no credentials with time left",
                           remedy=f"run `atmos auth login {identity}`")
-    from atmos_auth import identities
-
-    offline = getattr(identities.KINDS.get(config.identities[identity].kind), "caller", None)
+    offline = kind_hook(config, identity, "caller", None)  # mock kinds answer without STS
     try:
         caller = offline(creds) if offline else client("sts", creds.region or "us-east-1", creds).get_caller_identity()
     except Exception as exc:
@@ -234,11 +232,16 @@ def _from_aws_files(config: AuthConfig, identity: str) -> Credentials | None:
     return replace(creds, region=creds.region or identity_region(config, identity))
 
 
-def passes_through(config: AuthConfig, identity: str) -> bool:
-    """An identity whose credentials are the environment's own (aws/ambient): nothing to point tools at."""
+def kind_hook(config: AuthConfig, identity: str, name: str, default: Any) -> Any:
+    """What the identity's kind module offers as `name` (caller, environment, PASSES_THROUGH), else `default`."""
     from atmos_auth import identities
 
-    return bool(getattr(identities.KINDS.get(config.identities[identity].kind), "PASSES_THROUGH", False))
+    return getattr(identities.KINDS.get(config.identities[identity].kind), name, default)
+
+
+def passes_through(config: AuthConfig, identity: str) -> bool:
+    """An identity whose credentials are the environment's own (aws/ambient): nothing to point tools at."""
+    return bool(kind_hook(config, identity, "PASSES_THROUGH", False))
 
 
 def environment(config: AuthConfig, identity: str) -> dict[str, str]:
@@ -259,9 +262,6 @@ def environment(config: AuthConfig, identity: str) -> dict[str, str]:
     kubeconfigs = [str(i.kubeconfig_path) for i in linked if i.kind == "aws/eks"]  # type: ignore[attr-defined]
     if kubeconfigs:
         env["KUBECONFIG"] = env["KUBE_CONFIG_PATH"] = ":".join(dict.fromkeys(kubeconfigs))
-    from atmos_auth import identities
-
-    kind = config.identities[identity].kind
-    env.update(getattr(identities.KINDS.get(kind), "environment", lambda name: {})(identity))
+    env.update(kind_hook(config, identity, "environment", lambda name: {})(identity))
     env.update(config.identities[identity].env)  # the identity's own `env:` comes last and wins, as in Atmos
     return env
