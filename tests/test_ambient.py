@@ -52,3 +52,37 @@ def test_issue_11_ambient_without_credentials_or_with_via_says_so(emu, isolated_
     use_config(AMBIENT.replace("      kind: aws/ambient\n", "      kind: aws/ambient\n      via: {identity: deployer}\n"))
     result = run_atmos("auth", "validate")
     assert result.returncode == 1 and "aws/ambient identities stand alone and take no `via`" in result.stderr
+
+
+GENERIC = """\
+auth:
+  identities:
+    passthrough:
+      kind: ambient
+      env: {TEAM: platform}
+    chained:
+      kind: aws/assume-role
+      via: {identity: passthrough}
+      principal: {assume_role: "arn:aws:iam::123456789012:role/ci-deployer"}
+"""
+
+
+def test_atmos_generic_ambient_passes_the_environment_through_untouched(isolated_home) -> None:
+    """Atmos's cloud-agnostic `ambient`: login succeeds with nothing minted, env/exec hand the environment on
+    as it is (plus the identity's env:), nothing is written; chaining from it says why it cannot."""
+    use_config(GENERIC)
+    assert run_atmos("auth", "validate").returncode == 0
+    login = run_atmos("auth", "login", "passthrough")
+    assert login.returncode == 0 and "Authenticated passthrough" in login.stderr, login.stderr
+    assert json.loads(run_atmos("auth", "login", "passthrough", "-f", "json").stdout)["principal"] is None
+    assert json.loads(run_atmos("auth", "env", "passthrough", "-f", "json", "--login").stdout) == {"TEAM": "platform"}
+    ran = run_atmos("auth", "exec", "passthrough", "--", sys.executable, "-c",
+                    "import os; print(os.environ['AWS_ACCESS_KEY_ID'], os.environ['TEAM'], os.environ['AWS_PROFILE'])",
+                    env={**KEYS, "AWS_PROFILE": "mine"})
+    assert ran.returncode == 0 and ran.stdout.split() == ["AKIAEMULATORALICE001", "platform", "mine"], ran.stderr
+    who = json.loads(run_atmos("auth", "whoami", "passthrough", "-o", "json").stdout)
+    assert who["provider"] == "ambient" and who["principal"] is None
+    assert not [p for p in isolated_home.rglob("*") if p.is_file() and "atmos" in str(p) and "kube" not in str(p)]
+    chained = run_atmos("auth", "login", "chained")
+    assert chained.returncode == 1 and "it has no credentials of its own" in chained.stderr, chained.stderr
+    assert run_atmos("auth", "logout", "passthrough").returncode == 0

@@ -50,7 +50,7 @@ BROKEN = [
     ('account_id: "123456789012"', 'account_id: "12345"', 22, "auth.integrations.dev/ecr.spec.registry.account_id",
      'must be 12 digits, got "12345"'),
     ("kind: aws/ecr", "kind: aws/ecrr", 17, "auth.integrations.dev/ecr.kind", 'unknown integration kind "aws/ecrr" (did you mean "aws/ecr"?)'),
-    ("kind: aws/permission-set", "kind: aws/nope", 9, "auth.identities.dev-admin.kind", "known: aws/ambient, aws/assume-role, aws/assume-root, aws/credentials, aws/permission-set, aws/user"),
+    ("kind: aws/permission-set", "kind: aws/nope", 9, "auth.identities.dev-admin.kind", "known: ambient, aws/ambient, aws/assume-role, aws/assume-root, aws/credentials, aws/permission-set, aws/user"),
     ("      start_url: https://company.awsapps.com/start/\n", "", 3, "auth.providers.company-sso.start_url", "required field is missing"),
     ("start_url:", "start_ulr:", 6, "auth.providers.company-sso.start_ulr", 'unknown field, ignored (did you mean "start_url"?)'),
     ("region: us-east-2", "region: us-east", 23, "auth.integrations.dev/ecr.spec.registry.region", "must be an AWS region"),

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
 import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
 from tests.conftest import DEV_ADMIN, calls, login_env, run_atmos, use_config
 
@@ -138,3 +140,31 @@ def test_issue_11_eks_schema_as_atmos_checks_it(isolated_home) -> None:
     assert result.returncode == 1, result.stderr
     for field in ("spec.cluster.region", "spec.cluster.kubeconfig.mode", "spec.cluster.kubeconfig.update"):
         assert f"integrations.dev/eks.{field}" in result.stderr, (field, result.stderr)
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed (.ci/run installs it)")
+def test_issue_11_a_real_kubectl_uses_the_written_kubeconfig(emu, isolated_home) -> None:
+    """kubectl itself reads the kubeconfig login wrote, runs the exec plugin (`atmos aws eks token`) and
+    sends the token to the cluster's endpoint, where the emulator's API server checks it as EKS does."""
+    use_config(EKS)
+    assert run_atmos("auth", "login", "dev-admin", env=login_env()).returncode == 0
+    path = kubeconfig(isolated_home)
+    env = {**os.environ, "KUBECONFIG": str(path), "HOME": str(isolated_home),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+
+    def kubectl(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["kubectl", "--context", "dev-eks", *args], env=env, capture_output=True, text=True,
+                              timeout=120, stdin=subprocess.DEVNULL)
+
+    version = kubectl("version", "-o", "json")
+    assert version.returncode == 0, version.stderr[-3000:]
+    assert json.loads(version.stdout)["serverVersion"]["gitVersion"] == "v1.31.0-eks-emulator"
+    if kubectl("auth", "whoami", "--help").returncode == 0:  # kubectl 1.26+ (Debian's 1.20 has no whoami)
+        me = kubectl("auth", "whoami", "-o", "json")
+        assert me.returncode == 0, me.stderr
+        user = json.loads(me.stdout)["status"]["userInfo"]["username"]
+        assert user.startswith("arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_AdministratorAccess"), user
+    assert calls(emu, "eks:Authenticate")
+    assert run_atmos("auth", "logout", "dev-admin").returncode == 0
+    gone = kubectl("version", "-o", "json")
+    assert gone.returncode != 0 and "dev-eks" in gone.stderr  # the context is gone with the logout

@@ -5,6 +5,7 @@ checks the signature and the role/provider pair, gives the chained identity's cr
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from tests.conftest import calls, run_atmos, use_config
@@ -75,15 +76,66 @@ def test_issue_11_a_tampered_saml_assertion_is_refused_by_sts(emu) -> None:
                                   SAMLAssertion=base64.b64encode(forged.encode()).decode())
 
 
-def test_issue_11_saml_password_is_asked_on_a_terminal_and_browser_driver_is_explained(emu) -> None:
+def test_issue_11_saml_password_is_asked_on_a_terminal(emu) -> None:
     use_config(SAML.format(url=emu.url))
     child = spawn("auth", "login", "saml-admin")
     child.expect("SAML password for")
     child.sendline("emulator-saml-password")
     assert exit_status(child) == 0, child.before
-    use_config(SAML.format(url=emu.url).replace("      region: us-east-1\n", "      region: us-east-1\n      driver: Browser\n", 1))
-    browser = run_atmos("auth", "login", "saml-admin", "--force", env=PASSWORD)
-    assert browser.returncode == 1 and "Browser driver" in browser.stderr, browser.stderr
+
+
+#: A stand-in for the person's browser (webbrowser runs $BROWSER with the URL): it signs in at the IdP's
+#: form and follows the response page's auto-posting form to wherever the IdP sends it.
+BROWSER = """\
+#!{python}
+import re, sys, urllib.parse, urllib.request
+page = urllib.request.urlopen(sys.argv[1], timeout=10).read().decode()
+acs = re.search(r'name="acs" value="([^"]*)"', page).group(1)
+form = urllib.parse.urlencode({{"username": "alice@example.com", "password": "emulator-saml-password",
+                               "acs": acs}}).encode()
+answer = urllib.request.urlopen(sys.argv[1].split("?")[0], data=form, timeout=10).read().decode()
+action = re.search(r'action="([^"]+)"', answer).group(1)
+value = re.search(r'name="SAMLResponse" value="([^"]+)"', answer).group(1)
+done = urllib.request.urlopen(action, data=urllib.parse.urlencode({{"SAMLResponse": value}}).encode(), timeout=10)
+assert b"Signed in" in done.read()
+"""
+
+
+def browser_config(url: str, port: int) -> str:
+    return SAML.format(url=url).replace("      password: !env SAML_PASSWORD\n", (
+        f"      driver: Browser\n      spec: {{acs_port: {port}}}\n")).replace(
+        "/_emulator/saml/login", f"/_emulator/saml/login?acs=http://localhost:{port}/saml")
+
+
+def test_issue_11_saml_browser_driver_receives_the_response_on_a_local_listener(emu, tmp_path) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    browser = tmp_path / "browser"
+    browser.write_text(BROWSER.format(python=sys.executable))
+    browser.chmod(0o755)
+    use_config(browser_config(emu.url, port))
+    assert run_atmos("auth", "validate").returncode == 0
+    login = run_atmos("auth", "login", "saml-admin", env={"BROWSER": str(browser)})
+    assert login.returncode == 0, login.stderr
+    assert f"http://localhost:{port}/saml" in login.stderr and calls(emu, "sts:AssumeRoleWithSAML")
+    who = json.loads(run_atmos("auth", "whoami", "saml-admin", "-o", "json").stdout)
+    assert who["principal"] == "arn:aws:sts::123456789012:assumed-role/saml-admin/alice@example.com"
+    # No browser and no terminal (CI): said at once, not a 5-minute wait.
+    headless = run_atmos("auth", "login", "saml-admin", "--force", env={"BROWSER": "/bin/false"})
+    assert headless.returncode == 2 and "needs a browser" in headless.stderr, headless.stderr
+    # The port is taken: which one, and what to change.
+    with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        busy = run_atmos("auth", "login", "saml-admin", "--force", env={"BROWSER": str(browser)})
+    assert busy.returncode == 1 and f"localhost:{port}" in busy.stderr and "acs_port" in busy.stderr
+    use_config(browser_config(emu.url, port).replace(f"acs_port: {port}", "acs_port: 70000"))
+    bad = run_atmos("auth", "validate")
+    assert bad.returncode != 0 and "acs_port must be a port number" in bad.stdout + bad.stderr
 
 
 def test_issue_11_a_saml_password_is_never_sent_over_plain_http_to_another_host(isolated_home) -> None:

@@ -244,6 +244,11 @@ def passes_through(config: AuthConfig, identity: str) -> bool:
     return bool(kind_hook(config, identity, "PASSES_THROUGH", False))
 
 
+def credentialless(config: AuthConfig, identity: str) -> bool:
+    """Atmos's generic `ambient`: no credentials at all, nothing to sign in; the environment is handed on."""
+    return bool(kind_hook(config, identity, "CREDENTIALLESS", False))
+
+
 def environment(config: AuthConfig, identity: str) -> dict[str, str]:
     """The variables that point AWS tools (and Docker, when ECR integrations exist) at the identity."""
     from atmos_auth.stores.paths import docker_config_dir

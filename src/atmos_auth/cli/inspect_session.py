@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import click
 
@@ -34,10 +35,14 @@ def whoami_command(app: App, identity: str | None, identity_option: str | None, 
     from datetime import datetime
 
     from atmos_auth.credentials import utcnow
-    from atmos_auth.session import whoami, whoami_facts
+    from atmos_auth.session import credentialless, whoami, whoami_facts
     from atmos_auth.text import expires_in, time_left
 
-    me = whoami(app.config, pick_identity(app, identity, identity_option))
+    name = pick_identity(app, identity, identity_option)
+    if credentialless(app.config, name):
+        _pass_through(app, name, "json" if "json" in (fmt, output_format) else "table")
+        return
+    me = whoami(app.config, name)
     creds, now = me.credentials, utcnow()
     facts = whoami_facts(app.config, me, app.environ)
     if fmt == "json" or output_format == "json":
@@ -55,6 +60,23 @@ def whoami_command(app: App, identity: str | None, identity_option: str | None, 
     for e in me.ecr_logins:
         left = expires_in(datetime.fromisoformat(e.expires_at), now) if e.expires_at else "unknown"
         output.status(f"    ECR       {e.host} ({'expired' if left == 'expired' else 'valid for ' + left})")
+
+
+def _pass_through(app: App, name: str, fmt: str) -> None:
+    """Generic `ambient`, as Atmos's whoami shows it: who it is, no principal (nothing was minted)."""
+    from atmos_auth.config.realm import source
+    from atmos_auth.session import environment
+
+    facts: dict[str, Any] = {"realm": app.config.realm, "realm_source": source(app.environ), "provider": "ambient",
+             "identity": name, "principal": None, "account": None, "region": None, "expiration": None,
+             "environment": environment(app.config, name), "paths": []}
+    if fmt == "json":
+        output.as_json(facts)
+        return
+    output.ok(f"Logged in as {name}")
+    for label, value in (("Realm", f"{facts['realm'] or 'none'} ({facts['realm_source']})"), ("Provider", "ambient"),
+                         ("Identity", name), ("Principal", "- (the environment's own credentials, if any)")):
+        output.status(f"    {label:<9} {value}")
 
 
 @click.command("env")
@@ -81,10 +103,10 @@ def env_command(app: App, identity: str | None, identity_option: str | None, fmt
       atmos auth env ci-deployer --format github --login     # in a GitHub Actions step
     """
     from atmos_auth import env_format
-    from atmos_auth.session import environment
+    from atmos_auth.session import credentialless, environment
 
     name = pick_identity(app, identity, identity_option)
-    if login:
+    if login and not credentialless(app.config, name):
         from atmos_auth.cli.terminal import TerminalInteraction
         from atmos_auth.session import context, sign_in
 

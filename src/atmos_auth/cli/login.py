@@ -76,7 +76,7 @@ def login_command(app: App, identity: str | None, identity_option: str | None, f
     """
     from atmos_auth.cli.terminal import TerminalInteraction
     from atmos_auth.credentials import utcnow
-    from atmos_auth.session import context, login
+    from atmos_auth.session import context, credentialless, login
     from atmos_auth.stores.aws_files import profile_of
     from atmos_auth.text import time_left
 
@@ -92,6 +92,9 @@ def login_command(app: App, identity: str | None, identity_option: str | None, f
         pick_identity(app, identity, identity_option)
     if webflow:
         _webflow(app, name)
+    if credentialless(app.config, name):
+        _nothing_to_sign_in(app, name, fmt)
+        return
     outcome = login(app.config, name, ctx, integrations=not no_integrations)
     creds, now = outcome.auth.credentials, utcnow()
     if fmt == "json":
@@ -114,6 +117,18 @@ def login_command(app: App, identity: str | None, identity_option: str | None, f
         registry_lines(outcome.registries, now)
     if any(not r.ok for r in outcome.registries):
         raise click.exceptions.Exit(EXIT_INTEGRATIONS_FAILED)
+
+
+def _nothing_to_sign_in(app: App, name: str, fmt: str) -> None:
+    """Generic `ambient`: as Atmos, a login that succeeds with no credentials; no integration can run."""
+    if fmt == "json":
+        output.as_json({"identity": name, "chain": [name], "kind": "ambient", "account": None, "principal": None,
+                        "expires_at": None, "from_cache": False, "registries": []})
+        return
+    output.ok(f"Authenticated {name}")
+    output.status("    Kind     ambient: the environment is passed through as it is (no credentials of its own)")
+    if app.config.integrations_of(name):
+        output.status("    Skipped  its integrations (they need credentials: use an aws/ambient identity)")
 
 
 WEBFLOW = "--webflow requires an aws/user identity"

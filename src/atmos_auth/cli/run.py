@@ -18,9 +18,10 @@ CLEARED = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "A
 
 def _identity_env(app: App, name: str, device_flow: bool) -> dict[str, str]:
     from atmos_auth.cli.terminal import TerminalInteraction
-    from atmos_auth.session import context, environment, passes_through, sign_in
+    from atmos_auth.session import context, credentialless, environment, passes_through, sign_in
 
-    sign_in(app.config, name, context(app.config, TerminalInteraction(device_flow=device_flow)))
+    if not credentialless(app.config, name):  # generic `ambient` has nothing to sign in
+        sign_in(app.config, name, context(app.config, TerminalInteraction(device_flow=device_flow)))
     ambient = passes_through(app.config, name)  # aws/ambient: the environment's credentials are the identity's
     env = {k: v for k, v in os.environ.items() if ambient or k not in CLEARED}
     env.update(app.config.global_env)  # atmos.yaml's top-level `env:`, as Atmos applies it to what it runs

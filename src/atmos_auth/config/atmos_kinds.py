@@ -5,7 +5,7 @@ from __future__ import annotations
 
 PROVIDERS = {"azure/cli", "azure/device-code", "azure/interactive", "azure/oidc", "atmos/pro",
              "gcp/adc", "gcp/workload-identity-federation"}
-IDENTITIES = {"ambient", "atmos/pro", "azure/subscription",
+IDENTITIES = {"atmos/pro", "azure/subscription",
               "gcp/service-account", "gcp/project", "aws/emulator", "gcp/emulator", "azure/emulator",
               "kubernetes/emulator"}
 INTEGRATIONS = {"azure/acr", "azure/aks", "gcp/gke", "github/sts"}

@@ -14,6 +14,7 @@
   GET    /_emulator/oidc/github/token?audience=A   (Authorization: bearer <ACTIONS_ID_TOKEN_REQUEST_TOKEN>)
   POST   /_emulator/oidc/gitlab/mint           {"audience": "sts.amazonaws.com", "subject": "project_path:g/p"}
   GET    /_emulator/oidc/<issuer>/.well-known/jwks.json
+  *      /_emulator/eks/clusters/<name>/...    the cluster's API server (GET version, POST selfsubjectreviews)
   GET    /device?user_code=X                   the Approve / Deny page (POST /device/decide)
 """
 
@@ -97,13 +98,20 @@ def handle(app: EmulatorApp, request: Request) -> Response:
             return _json({"message": "expected JSON {offset_seconds}"}, 400)
         return _json({"ok": True})
     if route == "/saml/login":  # the IdP's sign-in form, and the signed response it posts back to AWS
+        acs = request.args.get("acs", "") if method == "GET" else request.form.get("acs", "")
         if method == "GET":
-            return Response(app.saml.login_page(), content_type="text/html")
-        page = app.saml.respond(request.form.get("username", ""), request.form.get("password", ""))
+            return Response(app.saml.login_page(acs=acs), content_type="text/html")
+        page = app.saml.respond(request.form.get("username", ""), request.form.get("password", ""), acs)
         world.record(operation="saml:Login", principal=request.form.get("username"), status=200 if page else 401,
                      region=None)
-        return Response(page or app.saml.login_page("Invalid username or password."), content_type="text/html",
+        return Response(page or app.saml.login_page("Invalid username or password.", acs), content_type="text/html",
                         status=200 if page else 401)
+    if path.startswith("/_emulator/eks/clusters/"):  # the endpoint eks:DescribeCluster answers
+        from urllib.parse import urlsplit
+
+        from atmos_auth.emulator import kube_api
+
+        return kube_api.handle(world, request, urlsplit(app.base_url).netloc)
     if route == "/eks/authenticate" and method == "POST":  # what a cluster's authenticator does with a token
         from atmos_auth.emulator.eks_auth import Refused, verify
 

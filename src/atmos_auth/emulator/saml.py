@@ -18,6 +18,9 @@ ROLE_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/Role"
 NAMES = 'xmlns:saml2p="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion"'
 
 
+AWS_ACS = "https://signin.aws.amazon.com/saml"
+
+
 class IdentityProvider:
     def __init__(self, world: World) -> None:
         self.world = world
@@ -25,37 +28,30 @@ class IdentityProvider:
     @cached_property
     def keys(self) -> tuple[bytes, bytes]:
         """The IdP's signing key and certificate (PEM), made once per emulator."""
-        from cryptography import x509
-        from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.hazmat.primitives.asymmetric import rsa
-        from cryptography.x509.oid import NameOID
+        from atmos_auth.emulator.tls import self_signed
 
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "emulator-idp")])
-        now = dt.datetime.now(dt.UTC)
-        cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-                .not_valid_after(now + dt.timedelta(days=365)).sign(key, hashes.SHA256()))
-        return (key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                  serialization.NoEncryption()), cert.public_bytes(serialization.Encoding.PEM))
+        return self_signed("emulator-idp")
 
-    def login_page(self, error: str = "") -> str:
+    def login_page(self, error: str = "", acs: str = "") -> str:
+        """The sign-in form; `acs` is where the response goes (an app configured with another ACS URL, such
+        as a local listener), AWS's sign-in page by default."""
         note = f"<p class=error>{html.escape(error)}</p>" if error else ""
         return ("<!doctype html><html><body><h1>Emulator IdP</h1>" + note +
                 '<form method="post" action="/_emulator/saml/login">'
                 '<input type="text" name="username"><input type="password" name="password">'
                 '<input type="hidden" name="RelayState" value="">'
+                f'<input type="hidden" name="acs" value="{html.escape(acs)}">'
                 '<button type="submit">Sign in</button></form></body></html>')
 
-    def respond(self, username: str, password: str) -> str | None:
-        """The page a browser gets after signing in: a form posting the signed response to AWS."""
+    def respond(self, username: str, password: str, acs: str = "") -> str | None:
+        """The page a browser gets after signing in: a form posting the signed response to the ACS."""
         user = next((u for u in self.settings.get("users", []) if u.get("username") == username), None)
         if user is None or user.get("password") != password:
             return None
         signed = self._signed_response(username, [f"{role},{self.provider_arn}" for role in user.get("roles", [])])
         value = base64.b64encode(signed).decode()
         return ('<!doctype html><html><body onload="document.forms[0].submit()">'
-                '<form method="post" action="https://signin.aws.amazon.com/saml">'
+                f'<form method="post" action="{html.escape(acs or AWS_ACS)}">'
                 f'<input type="hidden" name="SAMLResponse" value="{value}"></form></body></html>')
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 from pathlib import Path
 from typing import Any
@@ -47,31 +48,61 @@ class Emulator:
         shown_host = host if ":" not in host else f"[{host}]"
         self.url = f"http://{shown_host}:{self._server.server_port}"
         self.app.bind(self.url)
-        self._create_eks_clusters()
+        self._tls: BaseWSGIServer | None = None
+        self._create_eks_clusters(host)
         self._thread: threading.Thread | None = None
 
-    def _create_eks_clusters(self) -> None:
+    def _create_eks_clusters(self, host: str) -> None:
+        """The fixture's clusters, each with an API server endpoint (https, on a second port: kubectl sends
+        credentials only over TLS) and that server's certificate as the cluster's CA."""
         if not self.world.fixture.eks_clusters:
             return
+        import base64
+
         from moto.eks.models import eks_backends
 
+        from atmos_auth.emulator import kube_api
+        from atmos_auth.emulator.tls import server_context
+
+        try:
+            ip = ipaddress.ip_address(host.strip("[]"))
+        except ValueError:  # a name (localhost): the clusters are reached on the loopback address
+            ip = ipaddress.ip_address("127.0.0.1")
+        ip = ipaddress.ip_address("127.0.0.1") if ip.is_unspecified else ip
+        tls, cert = server_context(str(ip))
+        self._tls = make_server(host, 0, self.app, threaded=True, request_handler=_QuietHandler, ssl_context=tls)
+        shown = str(ip) if ip.version == 4 else f"[{ip}]"
         for cluster in self.world.fixture.eks_clusters:
             backend = eks_backends[str(cluster["account"])][cluster["region"]]
             if cluster["name"] not in backend.clusters:
                 backend.create_cluster(name=cluster["name"], resources_vpc_config={},
                                        role_arn=f"arn:aws:iam::{cluster['account']}:role/eks-{cluster['name']}")
+            made = backend.clusters[cluster["name"]]
+            made.endpoint = kube_api.endpoint(f"https://{shown}:{self._tls.server_port}", cluster["name"])
+            made.certificate_authority = {"data": base64.b64encode(cert).decode()}
 
     def start(self) -> Emulator:
         self._thread = threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True)
         self._thread.start()
+        self._serve_tls()
         return self
 
     def serve_forever(self) -> None:
+        self._serve_tls()
         self._server.serve_forever()
+
+    def _serve_tls(self) -> None:
+        if self._tls is not None:
+            threading.Thread(target=self._tls.serve_forever, name="emulator-tls", daemon=True).start()
+            self._tls_serving = True
 
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+        if self._tls is not None:
+            if getattr(self, "_tls_serving", False):
+                self._tls.shutdown()
+            self._tls.server_close()
 
     def __enter__(self) -> str:
         self.start()

@@ -6,11 +6,12 @@ from atmos_auth.identities import (
                                      assume_root,
                                      credential_process,
                                      mock,
+                                     passthrough,
                                      permission_set,
                                      user,
 )
 
 #: A module may serve more kinds than its KIND (ALSO), as Atmos's mock serves `mock/aws` and `mock`.
 KINDS = {kind: module for module in (permission_set, assume_role, assume_root, user, ambient, credential_process,
-                                     mock)
+                                     mock, passthrough)
          for kind in (module.KIND, *getattr(module, "ALSO", ()))}

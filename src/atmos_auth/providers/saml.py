@@ -2,7 +2,8 @@
 the assertion the next identity trades for AWS credentials (sts:AssumeRoleWithSAML). The form driver
 signs in as saml2aws's generic providers do: the IdP's login form is fetched, filled with `username` and
 `password` (from atmos.yaml, e.g. `!env`, else asked on a terminal) and posted; the response page carries
-the SAMLResponse. Atmos's `Browser` driver (a browser driven by Playwright) is not available here."""
+the SAMLResponse. The `Browser` driver (saml_browser) lets the person sign in in their own browser and
+receives the response on a local listener."""
 
 from __future__ import annotations
 
@@ -46,6 +47,20 @@ class Config(ProviderConfig):
             raise ValueError("must be https:// (the password is sent there); plain http is for a local IdP only")
         return value
 
+    @field_validator("spec")
+    @classmethod
+    def _acs_port(cls, value: Any) -> Any:
+        port = value.get("acs_port") if isinstance(value, dict) else None
+        if port is not None and (isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536):
+            raise ValueError(f"acs_port must be a port number (1-65535), got {port!r}")
+        return value
+
+    @property
+    def acs_port(self) -> int:
+        from atmos_auth.providers.saml_browser import DEFAULT_PORT
+
+        return int((self.spec if isinstance(self.spec, dict) else {}).get("acs_port") or DEFAULT_PORT)
+
 
 class _Forms(HTMLParser):
     """Every form of a page: its action, and its inputs (name, type, value)."""
@@ -73,9 +88,10 @@ class SamlProvider:
 
     def authenticate(self, source: Secret | None = None) -> Token:
         if (self.config.driver or "").lower() == "browser":
-            raise AuthError("the SAML Browser driver (a browser driven by Playwright) is not available in this tool",
-                            step=self.name, remedy="use a form driver: set `driver:` to the IdP's type (e.g. "
-                                                   "KeyCloak, Shibboleth, ADFS) or leave it out")
+            from atmos_auth.providers.saml_browser import sign_in
+
+            received = sign_in(self.config.url, self.config.acs_port, self.ctx.ui, self.name)
+            return Token(kind="saml", value=received, expires_at=utcnow() + LIFETIME, region=self.config.region)
         opener = _opener()
         login_page, at = _fetch(opener, self.config.url, None, self.name)
         form = next((f for f in _forms(login_page) if any(kind == "password" for _, kind, _ in f["inputs"])), None)
