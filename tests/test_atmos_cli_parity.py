@@ -296,11 +296,24 @@ def test_issue_10_a_commands_own_flags_are_left_to_it(emu) -> None:
 
 
 def test_issue_10_a_bare_identity_before_the_subcommand_and_an_empty_one_choose(isolated_home) -> None:
+    from atmos_auth.cli.commands import LAZY
     from atmos_auth.cli.global_flags import AUTH_COMMANDS
-    from atmos_auth.cli.main import auth
 
-    assert set(auth.commands) == AUTH_COMMANDS
+    assert set(LAZY["auth"]) == AUTH_COMMANDS
     use_config(ALL)
     for args in (("auth", "-i", "env"), ("auth", "env", "--identity=")):
         result = run_atmos(*args)
         assert result.returncode == 2 and "--identity was given without a name" in result.stderr, (args, result.stderr)
+
+
+def test_issue_12_lazy_commands_list_their_own_help_and_load_on_use() -> None:
+    """--help lists the commands from a table (nothing imported); the table matches each command."""
+    import click
+
+    from atmos_auth.cli.commands import LAZY, load
+
+    for group, commands in LAZY.items():
+        for name, (_, _, short) in commands.items():
+            command = load(group, name)
+            assert isinstance(command, click.Command) and command.name == name
+            assert command.get_short_help_str(limit=500) == short, (group, name)

@@ -22,7 +22,7 @@ IDENTITY_COMMANDS = ["login", "logout", "whoami", "env", "exec", "shell"]
 def _command(path: str) -> click.Command | None:
     command: click.Command | None = cli
     for part in path.split():
-        command = command.commands.get(part) if isinstance(command, click.Group) else None
+        command = command.get_command(click.Context(command), part) if isinstance(command, click.Group) else None
     return command
 
 

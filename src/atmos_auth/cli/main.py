@@ -46,6 +46,33 @@ class _Group(click.Group):
             ctx.exit(EXIT_ERROR)
 
 
+class _LazyGroup(_Group):
+    """A group whose commands (cli/commands.py LAZY) are imported when one runs; `--help` lists them from
+    the table."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from atmos_auth.cli.commands import LAZY
+
+        return [*self.commands, *(n for n in LAZY.get(str(self.name), {}) if n not in self.commands)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from atmos_auth.cli.commands import load
+
+        if cmd_name not in self.commands and (command := load(str(self.name), cmd_name)) is not None:
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from atmos_auth.cli.commands import placeholder
+
+        shown = {n: self.commands.get(n) or placeholder(str(self.name), n) for n in self.list_commands(ctx)}
+        rows = [(n, c) for n, c in shown.items() if not c.hidden]
+        if rows:
+            limit = formatter.width - 6 - max(len(n) for n, _ in rows)
+            with formatter.section("Commands"):
+                formatter.write_dl([(n, c.get_short_help_str(limit)) for n, c in rows])
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_files", metavar="FILE", multiple=True,
               help="atmos.yaml to use; repeat or comma-separate to merge several (also $ATMOS_CONFIG). "
@@ -113,7 +140,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [v for item in values for v in (item.split(",") if item else [""]) if v or not item]
 
 
-@cli.group(cls=_Group)
+@cli.group(cls=_LazyGroup)
 def auth() -> None:
     """Sign in to AWS identities and log Docker in to ECR, as configured under `auth:` in atmos.yaml.
 
@@ -134,12 +161,12 @@ def aws_group() -> None:
     `atmos aws eks update-kubeconfig`."""
 
 
-@aws_group.group("eks", cls=_Group)
+@aws_group.group("eks", cls=_LazyGroup)
 def eks_group() -> None:
     """Amazon EKS: the kubeconfig exec plugin's token, and kubeconfig entries."""
 
 
-@aws_group.group("ecr", cls=_Group)
+@aws_group.group("ecr", cls=_LazyGroup)
 def ecr_group() -> None:
     """Amazon ECR: Docker login by integration, identity or registry.
 
@@ -154,21 +181,6 @@ def ecr_group() -> None:
 def version_command() -> None:
     """Print this tool's version."""
     click.echo(f"atmos-auth {__version__}")
-
-
-def _register() -> None:
-    from atmos_auth.cli import commands
-    from atmos_auth.cli.ecr import aws_ecr_login_command
-    from atmos_auth.cli.eks import eks_token_command, eks_update_kubeconfig_command
-
-    for command in commands.ALL:
-        auth.add_command(command)
-    ecr_group.add_command(aws_ecr_login_command)
-    eks_group.add_command(eks_token_command)
-    eks_group.add_command(eks_update_kubeconfig_command)
-
-
-_register()
 
 
 def main() -> None:

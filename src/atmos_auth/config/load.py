@@ -157,7 +157,7 @@ def _via_named(entry: Any, identities: dict[str, Any]) -> Any:
     return entry if named == via.identity else entry.model_copy(update={"via": via.model_copy(update={"identity": named})})
 
 
-def _kind_model(problems: Problems, path: YamlPath, entry: Any, registry: dict, section: str) -> type | None:
+def _kind_model(problems: Problems, path: YamlPath, entry: Any, registry: Mapping[str, Any], section: str) -> type | None:
     noun = NOUN[section]
     if not isinstance(entry, dict):
         problems.add(path, f"must be a mapping with at least `kind:`, got {shown(entry)}")

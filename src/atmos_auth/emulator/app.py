@@ -152,7 +152,24 @@ class EmulatorApp:
             return _render_error("rest-json", error)(environ, start_response)
         self.world.record(operation=f"{service}:{request.method} {request.path}", principal=principal,
                           status=None, region=region)
+        if service == "eks" and caller.principal.account and region:
+            self._point_clusters(caller.principal.account, region)
         return self.moto()(environ, start_response)
+
+    #: The clusters' API server (https base URL) and its certificate (base64 PEM), set by the server.
+    kube: tuple[str, str] | None = None
+
+    def _point_clusters(self, account: str, region: str) -> None:
+        """moto's clusters are per process: point them at this emulator's API server before it answers."""
+        if self.kube is None:
+            return
+        from moto.eks.models import eks_backends
+
+        from atmos_auth.emulator.kube_api import endpoint
+
+        for name, cluster in eks_backends[account][region].clusters.items():
+            cluster.endpoint = endpoint(self.kube[0], name)
+            cluster.certificate_authority = {"data": self.kube[1]}
 
     def moto(self) -> Callable[..., Iterable[bytes]]:
         if self._moto is None:

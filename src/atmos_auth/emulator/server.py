@@ -61,7 +61,6 @@ class Emulator:
 
         from moto.eks.models import eks_backends
 
-        from atmos_auth.emulator import kube_api
         from atmos_auth.emulator.tls import server_context
 
         try:
@@ -72,14 +71,12 @@ class Emulator:
         tls, cert = server_context(str(ip))
         self._tls = make_server(host, 0, self.app, threaded=True, request_handler=_QuietHandler, ssl_context=tls)
         shown = str(ip) if ip.version == 4 else f"[{ip}]"
-        for cluster in self.world.fixture.eks_clusters:
+        for cluster in self.world.fixture.eks_clusters:  # endpoints are set as DescribeCluster is asked (app.py)
             backend = eks_backends[str(cluster["account"])][cluster["region"]]
             if cluster["name"] not in backend.clusters:
                 backend.create_cluster(name=cluster["name"], resources_vpc_config={},
                                        role_arn=f"arn:aws:iam::{cluster['account']}:role/eks-{cluster['name']}")
-            made = backend.clusters[cluster["name"]]
-            made.endpoint = kube_api.endpoint(f"https://{shown}:{self._tls.server_port}", cluster["name"])
-            made.certificate_authority = {"data": base64.b64encode(cert).decode()}
+        self.app.kube = (f"https://{shown}:{self._tls.server_port}", base64.b64encode(cert).decode())
 
     def start(self) -> Emulator:
         self._thread = threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True)

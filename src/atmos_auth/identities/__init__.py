@@ -1,17 +1,9 @@
-"""Identity kinds: each module defines KIND, Config and the runtime step; this dict registers them."""
+"""Identity kinds: each module defines KIND, Config and the runtime step; this table registers them (a
+module is imported when a configuration uses its kind)."""
 
-from atmos_auth.identities import (
-                                     ambient,
-                                     assume_role,
-                                     assume_root,
-                                     credential_process,
-                                     mock,
-                                     passthrough,
-                                     permission_set,
-                                     user,
-)
+from atmos_auth.kinds import Registry
 
-#: A module may serve more kinds than its KIND (ALSO), as Atmos's mock serves `mock/aws` and `mock`.
-KINDS = {kind: module for module in (permission_set, assume_role, assume_root, user, ambient, credential_process,
-                                     mock, passthrough)
-         for kind in (module.KIND, *getattr(module, "ALSO", ()))}
+KINDS = Registry(__name__, {"aws/permission-set": "permission_set", "aws/assume-role": "assume_role",
+                            "aws/assume-root": "assume_root", "aws/user": "user", "aws/ambient": "ambient",
+                            "aws/credentials": "credential_process", "mock/aws": "mock", "mock": "mock",
+                            "ambient": "passthrough"})

@@ -1,7 +1,8 @@
-"""Integration kinds: each module defines KIND, Config and its runner; this dict registers them."""
+"""Integration kinds: each module defines KIND, Config and its runner; this table registers them (a
+module is imported when a configuration uses its kind)."""
 
-from atmos_auth.integrations import ecr, ecr_public, eks
+from atmos_auth.kinds import Registry
 
-KINDS = {module.KIND: module for module in (ecr, ecr_public, eks)}
+KINDS = Registry(__name__, {"aws/ecr": "ecr", "aws/ecr-public": "ecr_public", "aws/eks": "eks"})
 #: The kinds that log Docker in (each module has Config and targets_of).
-DOCKER_KINDS = (ecr, ecr_public)
+DOCKER_KINDS = ("aws/ecr", "aws/ecr-public")

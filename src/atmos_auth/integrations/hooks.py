@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from atmos_auth.config import atmos_kinds
 from atmos_auth.config.model import AuthConfig
@@ -24,17 +25,15 @@ def provision(config: AuthConfig, identity: str, credentials: Credentials, *, na
     in `hosts` when given; only the Docker logins with `docker_only`, as the ECR commands ask)."""
     chosen = {n: i for n, i in config.integrations_of(identity).items()
               if (names is None or n in names) and (i.auto_provision or not auto_only)}
-    from atmos_auth.integrations import DOCKER_KINDS
+    from atmos_auth.integrations import DOCKER_KINDS, KINDS
 
-    found = [t for kind in DOCKER_KINDS for t in kind.targets_of(
-        {n: i for n, i in chosen.items() if isinstance(i, kind.Config)})]
+    found = [t for name in DOCKER_KINDS if any(i.kind == name for i in chosen.values())
+             for t in KINDS[name].targets_of({n: i for n, i in chosen.items() if i.kind == name})]
     targets = [t for t in found if hosts is None or t.registry.host in hosts]
     unusable = _unusable(config, identity, names) if hosts is None else []
-    from atmos_auth.integrations import eks
-
     registries = ecr.login(credentials, targets, identity, force) if targets else []
-    clusters = [eks.write(n, i, identity, credentials) for n, i in chosen.items()
-                if isinstance(i, eks.Config)] if hosts is None and not docker_only else []  # a retry: registries
+    clusters = [_eks().write(n, i, identity, credentials) for n, i in chosen.items()
+                if i.kind == "aws/eks"] if hosts is None and not docker_only else []  # a retry: registries
     return unusable + registries + clusters
 
 
@@ -85,3 +84,9 @@ def cleanup(identities: set[str] | None, dry_run: bool = False) -> Outcome:
         kept = {entry.key for entry, _ in failed}
         DockerState().forget([e for entries in by_config.values() for e in entries if e.key not in kept])
     return removed, failed
+
+
+def _eks() -> Any:
+    from atmos_auth.integrations import eks
+
+    return eks

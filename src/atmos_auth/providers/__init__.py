@@ -1,7 +1,7 @@
-"""Provider kinds: each module defines KIND, Config and the runtime step; this dict registers them."""
+"""Provider kinds: each module defines KIND, Config and the runtime step; this table registers them (a
+module is imported when a configuration uses its kind)."""
 
-from atmos_auth.providers import github_oidc, gitlab_oidc, mock, saml, sso
+from atmos_auth.kinds import Registry
 
-#: A module may serve more kinds than its KIND (ALSO), as Atmos's mock serves `mock` and `mock/aws`.
-KINDS = {kind: module for module in (sso, github_oidc, gitlab_oidc, saml, mock)
-         for kind in (module.KIND, *getattr(module, "ALSO", ()))}
+KINDS = Registry(__name__, {"aws/iam-identity-center": "sso", "github/oidc": "github_oidc",
+                            "gitlab/oidc": "gitlab_oidc", "aws/saml": "saml", "mock": "mock", "mock/aws": "mock"})
