@@ -82,7 +82,7 @@ def test_atmos_generic_ambient_passes_the_environment_through_untouched(isolated
     assert ran.returncode == 0 and ran.stdout.split() == ["AKIAEMULATORALICE001", "platform", "mine"], ran.stderr
     who = json.loads(run_atmos("auth", "whoami", "passthrough", "-o", "json").stdout)
     assert who["provider"] == "ambient" and who["principal"] is None
-    assert not [p for p in isolated_home.rglob("*") if p.is_file() and "atmos" in str(p) and "kube" not in str(p)]
+    assert not [p for p in isolated_home.rglob("*") if p.is_file() and "atmos" in str(p) and "config-snapshots" not in str(p)]
     chained = run_atmos("auth", "login", "chained")
     assert chained.returncode == 1 and "it has no credentials of its own" in chained.stderr, chained.stderr
     assert run_atmos("auth", "logout", "passthrough").returncode == 0

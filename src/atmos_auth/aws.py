@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import logging
 from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from atmos_auth.credentials import Credentials, utcnow
@@ -101,6 +100,8 @@ def server_skew(response: Any) -> timedelta | None:
     """How far AWS's clock (the Date header of a parsed response or error) is ahead of ours."""
     try:
         date = response["ResponseMetadata"]["HTTPHeaders"]["date"]
+        from email.utils import parsedate_to_datetime
+
         return parsedate_to_datetime(date) - utcnow()
     except (KeyError, TypeError, ValueError, IndexError):
         return None

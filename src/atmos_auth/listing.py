@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from atmos_auth.config.located import files_line, hidden
 from atmos_auth.config.model import AuthConfig
 from atmos_auth.config.usable import blocking, involved
-from atmos_auth.config.yaml_source import files_line, hidden
 from atmos_auth.text import table
 
 HIDDEN = "<hidden>"
@@ -14,7 +14,7 @@ HIDDEN = "<hidden>"
 
 def describe(config: AuthConfig) -> dict[str, Any]:
     """Every entry as plain data; secrets and values that came from `!env` are replaced by <hidden>."""
-    from atmos_auth.config.yaml_source import display_name
+    from atmos_auth.config.located import display_name
 
     result: dict[str, Any] = {"source": display_name(config.source),
                               "files": [display_name(f) for f in config.files or (config.source,)]}

@@ -40,9 +40,11 @@ def provisioned_identities(provider: str, entry: Any) -> tuple[Path, dict[str, A
 
     if not isinstance(entry, dict) or entry.get("auto_provision_identities") is not True:
         return None
+    from atmos_auth.config.observe import is_file, read
+
     path = provisioned_file(provider)
     try:
-        data = yaml.safe_load(path.read_text()) if path.is_file() else None
+        data = yaml.safe_load(read(path, 16 << 20).decode()) if is_file(path) else None
     except (OSError, ValueError, yaml.YAMLError):
         return None
     auth = data.get("auth") if isinstance(data, dict) else None

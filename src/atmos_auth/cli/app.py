@@ -11,6 +11,7 @@ import click
 
 if TYPE_CHECKING:
     from atmos_auth.config.model import AuthConfig
+    from atmos_auth.config.snapshot import Request
     from atmos_auth.logs import LogSettings
 
 log = logging.getLogger("atmos_auth")
@@ -35,15 +36,22 @@ class App:
         return LogSettings(self.environ.get("ATMOS_LOGS_LEVEL"), self.environ.get("ATMOS_LOGS_FILE"))
 
     @property
+    def request(self) -> Request:
+        """The configuration asked for (snapshot.Request)."""
+        from atmos_auth.config.snapshot import Request
+
+        return Request(tuple(self.config_files), tuple(self.config_dirs), tuple(self.profiles), self.base_path,
+                       self.environ)
+
+    @property
     def config(self) -> AuthConfig:
         if self._config is None:
             from atmos_auth import logs
-            from atmos_auth.config.load import load_auth_config
+            from atmos_auth.config.snapshot import load_config
             from atmos_auth.config.usable import elsewhere
             from atmos_auth.errors import UsageError
 
-            self._config = load_auth_config(self.config_files, self.environ, folders=self.config_dirs,
-                                            profiles=self.profiles, base_path=self.base_path)
+            self._config = load_config(self.request)
             auth_logs = self._config.settings.logs
             given = (self.log_flags or logs.LogSettings(), self.log_environment)
             try:

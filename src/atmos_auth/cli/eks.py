@@ -58,6 +58,10 @@ def eks_update_kubeconfig_command(app: App, integration: str | None, cluster: st
       atmos aws eks update-kubeconfig --integration dev/eks
       atmos aws eks update-kubeconfig --name dev --region us-east-2 --identity dev-admin --alias dev
     """
+    from atmos_auth.config import snapshot
+
+    if cluster:  # its integration is validated here, with pydantic: no models without it
+        snapshot.expect(None)
     from atmos_auth.chain import identity_region
     from atmos_auth.cli.login import registry_lines
     from atmos_auth.cli.terminal import TerminalInteraction
@@ -76,7 +80,7 @@ def eks_update_kubeconfig_command(app: App, integration: str | None, cluster: st
         if not identity_option:
             raise UsageError("--name needs --identity (this tool does not run the aws CLI)")
         name = pick_identity(app, None, identity_option)
-        from pydantic import ValidationError
+        from atmos_auth.config.schema import ValidationError
 
         spec = {"cluster": {"name": cluster, "region": region or identity_region(app.config, name), "alias": alias,
                             "kubeconfig": {"path": kubeconfig}}}

@@ -24,13 +24,13 @@ def validate_command(app: App, verbose: bool, strict: bool) -> None:
       atmos auth validate
       atmos auth validate --strict
     """
-    from atmos_auth.config.load import check
+    from atmos_auth.config.problems import check
 
     app.runtime = False
     config = app.config
     warnings = check(config, strict=strict)
     shown = f", with {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
-    from atmos_auth.config.yaml_source import display_name, files_line
+    from atmos_auth.config.located import display_name, files_line
 
     files = [display_name(f) for f in config.files or (config.source,)]
     output.ok(f"Authentication configuration is valid: {files_line(display_name(config.source), files)}{shown}")

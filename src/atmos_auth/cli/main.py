@@ -127,6 +127,9 @@ def cli(ctx: click.Context, config_files: tuple[str, ...], config_dirs: tuple[st
     config_dirs = config_dirs or tuple(filter(None, [os.environ.get("ATMOS_CONFIG_PATH", "")]))
     app = App(config_files=_split(config_files), config_dirs=_split(config_dirs), profiles=profiles,
               base_path=base_path, log_flags=flags)
+    from atmos_auth.config import snapshot
+
+    snapshot.expect(app.request)  # before any model is built: they may then be read back without pydantic
     try:
         logs.configure(flags, app.log_environment)
     except AtmosAuthError as error:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import webbrowser
 from collections.abc import Iterator
 
 import click
@@ -40,6 +39,8 @@ class TerminalInteraction:
         echo(f"   (or go to {url} and enter the code)")
         if self.open_browser:
             with contextlib.suppress(Exception):
+                import webbrowser
+
                 if webbrowser.open(complete_url):
                     echo("   Opened your browser; approve the request there.")
         echo()

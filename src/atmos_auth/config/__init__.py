@@ -1,6 +1,3 @@
-"""The typed `auth:` configuration: discovery, YAML with line numbers, per-kind models, cross-checks."""
-
-from atmos_auth.config.load import load_auth_config
-from atmos_auth.config.model import AuthConfig
-
-__all__ = ["AuthConfig", "load_auth_config"]
+"""The typed `auth:` configuration: discovery, YAML with line numbers, per-kind models, cross-checks
+(load.py), and snapshots of configurations validated before (snapshot.py). Import the modules
+themselves: this package imports nothing, so a snapshot can be read without pydantic or YAML."""

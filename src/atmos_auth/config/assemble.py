@@ -9,7 +9,6 @@ the files that could be read.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -17,14 +16,13 @@ from typing import Any
 
 from atmos_auth.config.discover import Found, exists, git_root, key, nothing_found
 from atmos_auth.config.merge import merge_into
+from atmos_auth.config.observe import is_dir, is_file, walk
 from atmos_auth.config.yaml_source import Context, YamlSource, display_name, read_yaml
 from atmos_auth.errors import ConfigError, UsageError
 
 #: Atmos's limit (MaximumImportLvL); deeper imports are dropped.
 MAX_IMPORT_DEPTH = 10
-#: Bounds of a folder or glob import (and of atmos.d/, profiles), and of the files read in all.
-MAX_WALKED_FOLDERS = 5_000
-MAX_WALKED_FILES = 2_000
+#: How many files are read in all (folders and globs have their bounds in observe.walk).
 MAX_FILES = 1_000
 _REMOTE = re.compile(r"^(https?://|git::|git@|s3::|s3://|gcs::|gcs://|oci://|file://|hg::|scp://|sftp://|"
                      r"github\.com/|bitbucket\.org/)")
@@ -182,41 +180,20 @@ def _resolve(base: Path, entry: str) -> list[Path]:
         fixed = next(i for i, part in enumerate(parts) if _GLOB.search(part))
         pattern = _pattern(parts[fixed:])
         deepest = None if "**" in parts[fixed:] else len(parts) - fixed - 1
-        return _sorted([p for p in _walk(Path(*parts[:fixed]), deepest)
+        return _sorted([p for p in walk(Path(*parts[:fixed]), deepest)
                         if p.suffix in (".yaml", ".yml") and pattern.fullmatch(p.relative_to(*parts[:fixed]).as_posix())])
-    if target.is_dir():
+    if is_dir(target):
         return _yaml_files(target)
-    if target.is_file():
+    if is_file(target):
         return [target]
-    return next(([p] for p in (target.with_name(target.name + e) for e in (".yaml", ".yml")) if p.is_file()), [])
+    return next(([p] for p in (target.with_name(target.name + e) for e in (".yaml", ".yml")) if is_file(p)), [])
 
 
 def _yaml_files(folder: Path) -> list[Path]:
     """Every *.yaml and *.yml under `folder` (x.yaml hides x.yml), shallower first, then by path."""
-    found = [p for p in _walk(folder) if p.suffix in (".yaml", ".yml")]
+    found = [p for p in walk(folder) if p.suffix in (".yaml", ".yml")]
     names = {p.with_suffix("") for p in found if p.suffix == ".yaml"}
     return _sorted([p for p in found if p.suffix == ".yaml" or p.with_suffix("") not in names])
-
-
-class _TooMany(OSError):
-    pass
-
-
-def _walk(top: Path, deepest: int | None = None) -> list[Path]:
-    """The YAML files under `top` (symlinked folders not followed), within bounds: a glob such as
-    `/**/*.yaml` ends in a located problem, not in a walk of the whole disk."""
-    files: list[Path] = []
-    for count, (folder, dirs, names) in enumerate(os.walk(top, onerror=None), start=1):
-        if count > MAX_WALKED_FOLDERS:
-            raise _TooMany(0, f"more than {MAX_WALKED_FOLDERS} folders under {top}; narrow the path")
-        depth = len(Path(folder).relative_to(top).parts)
-        if deepest is not None and depth >= deepest:
-            dirs.clear()
-        files += [Path(folder, n) for n in names if n.endswith((".yaml", ".yml")) and
-                  os.path.isfile(os.path.join(folder, n))]
-        if len(files) > MAX_WALKED_FILES:
-            raise _TooMany(0, f"more than {MAX_WALKED_FILES} YAML files under {top}; narrow the path")
-    return files
 
 
 def _pattern(parts: tuple[str, ...]) -> re.Pattern[str]:

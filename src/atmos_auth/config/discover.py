@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
+from atmos_auth.config import observe
+from atmos_auth.config.observe import resolved
 from atmos_auth.errors import ConfigError, UsageError
 
 SYSTEM_DIR = Path("/usr/local/etc/atmos")
@@ -34,17 +36,19 @@ def config_in(folder: Path, *, dotted: bool = True) -> Path | None:
     return next((folder / n for n in names if is_file(folder / n)), None)
 
 
+
+
 def is_file(path: Path) -> bool:
     """Path.is_file, false too where the path cannot even be looked at (a name too long, no permission)."""
     try:
-        return path.is_file()
+        return observe.is_file(path)
     except OSError:
         return False
 
 
 def exists(path: Path) -> bool:
     try:
-        return path.exists()
+        return observe.exists(path)
     except OSError:
         return False
 
@@ -141,10 +145,7 @@ def nothing_found(environ: Mapping[str, str]) -> ConfigError:
 
 def key(path: Path) -> Path:
     """`path` as one file is known however it is spelled (resolved), for de-duplication."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return path
+    return resolved(path)
 
 
 __all__ = ["Found", "config_in", "discover", "exists", "git_root", "is_file", "key", "named", "nothing_found"]

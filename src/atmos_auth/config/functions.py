@@ -38,6 +38,10 @@ def evaluate(tag: str, text: str, context: Context) -> Any:
     if handler is None:
         raise FunctionError(f"{tag} is not evaluated in atmos.yaml" if tag in STACK_TAGS
                             else f"unknown YAML function {tag}")
+    if tag not in _STEADY:
+        from atmos_auth.config.observe import volatile
+
+        volatile(f"{tag} may answer differently next time")
     return handler(text.strip(), context)
 
 
@@ -110,16 +114,16 @@ def _include(text: str, context: Context, *, raw: bool = False) -> Any:
     query = stream.read().strip()  # the rest of the line, as written: a yq expression
     if "://" in name or "::" in name:
         raise FunctionError(f"!include {name}: remote files are not fetched by this tool")
+    from atmos_auth.config.observe import is_file, read
     from atmos_auth.config.yaml_source import MAX_BYTES
 
     path = Path(name).expanduser()
     candidates = [path] if path.is_absolute() else [context.include_dir / path, context.cwd / path]
     try:
-        found = next((p for p in candidates if p.is_file()), None)
+        found = next((p for p in candidates if is_file(p)), None)
         if found is None:
             raise FunctionError(f"!include: no file {name} (looked in {context.include_dir})")
-        with found.open("rb") as file:
-            data = file.read(MAX_BYTES + 1)  # read, not stat: /proc files and growing files say nothing true
+        data = read(found, MAX_BYTES)
         if len(data) > MAX_BYTES:
             raise FunctionError(f"!include {name}: larger than {MAX_BYTES // 2**20} MiB")
         content = data.decode("utf-8", errors="replace")
@@ -233,5 +237,8 @@ _HANDLERS: dict[str, Callable[[str, Context], Any]] = {
     "!git.name": _remote("name"), "!git.repository": _remote("repository"),
     "!cwd": _cwd, "!random": _random,
 }
+#: Functions whose result follows from what observe records (files, folders, variables, the folder we
+#: are in): a configuration using only these may be kept as a snapshot.
+_STEADY = {"!env", "!include", "!include.raw", "!repo-root", "!git.root", "!cwd"}
 
 __all__ = ["CONFIG_TAGS", "STACK_TAGS", "Context", "FunctionError", "evaluate", "unquoted"]

@@ -15,7 +15,7 @@ from atmos_auth.config.assemble import Request, assemble
 from atmos_auth.config.discover import discover, logical_cwd, named
 from atmos_auth.config.merge import same_name
 from atmos_auth.config.model import AuthConfig, AuthSection
-from atmos_auth.config.problems import NOUN, SECTIONS, Problems, did_you_mean, shown
+from atmos_auth.config.problems import NOUN, SECTIONS, Problems, check, did_you_mean, shown
 from atmos_auth.config.realm import cli_config_path, realm
 from atmos_auth.config.realm import problem as realm_problem
 from atmos_auth.config.references import Accepted, check_references
@@ -29,7 +29,9 @@ def load_auth_config(explicit: str | Sequence[str] | None = None, environ: Mappi
                      base_path: str | None = None) -> AuthConfig:
     """The configuration Atmos would read: the files named (--config FILE…, --config-path DIR…), or else
     every file its discovery finds, merged with their atmos.d/, imports and profiles (config.assemble)."""
-    environ = os.environ if environ is None else environ
+    from atmos_auth.config.observe import Environment
+
+    environ = Environment(os.environ if environ is None else environ)  # every variable read is noted
     files = [explicit] if isinstance(explicit, str) else list(explicit or ())
     cwd = logical_cwd(environ)
     found = named(files, list(folders)) if files or folders else discover(environ, cwd)
@@ -100,16 +102,6 @@ def validate_source(source: YamlSource) -> AuthConfig:
     if fatal:
         raise ConfigInvalid([p.text for p in problems.found if p.error])
     return replace(config, problems=tuple(problems.found))
-
-
-def check(config: AuthConfig, *, strict: bool = False) -> list[str]:
-    """`atmos auth validate`: raise ConfigInvalid with every error (with `strict`, every warning too);
-    else return the warnings."""
-    errors = [p.text for p in config.problems if p.error]
-    warnings = [p.text for p in config.problems if not p.error]
-    if errors or (strict and warnings):
-        raise ConfigInvalid(errors + warnings if strict else errors)
-    return warnings
 
 
 def _env(data: dict[str, Any]) -> dict[str, str]:

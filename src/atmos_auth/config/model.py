@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BeforeValidator, Field
-
+from atmos_auth.config.schema import BeforeValidator, Field
 from atmos_auth.config.types import Session, Strict
 from atmos_auth.logs import LogSettings
 

@@ -10,14 +10,13 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
-from atmos_auth.config.yaml_source import YamlPath, YamlSource, hidden
+from atmos_auth.config.located import YamlPath, YamlSource, hidden
+from atmos_auth.config.schema import BaseModel, ValidationError
+from atmos_auth.errors import ConfigInvalid
 
 _SECRET_WORDS = re.compile(r"secret|password|token|access_key", re.I)
 SECTIONS = ("providers", "identities", "integrations")
@@ -165,6 +164,8 @@ def _first_model(annotation: Any) -> Any:
 
 
 def did_you_mean(word: str, choices: Any) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""
 
@@ -179,3 +180,13 @@ def shown(value: Any) -> str:
     except ValueError:  # an integer too long to print
         return "a number too long to show"
     return f'"{text[:200]}…"' if len(text) > 200 else f'"{text}"'
+
+
+def check(config: Any, *, strict: bool = False) -> list[str]:
+    """`atmos auth validate`: raise ConfigInvalid with every error (with `strict`, every warning too);
+    else return the warnings."""
+    errors = [p.text for p in config.problems if p.error]
+    warnings = [p.text for p in config.problems if not p.error]
+    if errors or (strict and warnings):
+        raise ConfigInvalid(errors + warnings if strict else errors)
+    return warnings

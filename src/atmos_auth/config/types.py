@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from atmos_auth.config.schema import BaseModel, BeforeValidator, ConfigDict
 
 # ASCII only, and matched whole (`$` alone would also take a trailing line break): full-width digits
 # or a newline in an account id would otherwise pass, and reach AWS or a file.

@@ -13,18 +13,23 @@ that are not UTF-8, unknown tags and values a tag cannot build.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from atmos_auth.config.located import (  # noqa: F401  # re-exported: where they were first
+    Context,
+    Origin,
+    YamlPath,
+    YamlSource,
+    display_name,
+    files_line,
+    hidden,
+)
+from atmos_auth.config.observe import read
 from atmos_auth.config.yaml12 import LOADER as _LOADER
 from atmos_auth.errors import ConfigError
-
-YamlPath = tuple[str, ...]
 
 #: Deeper than any configuration needs; PyYAML's own recursion would overflow not far beyond 300.
 MAX_DEPTH = 100
@@ -34,77 +39,6 @@ MAX_BYTES = 16 * 1024 * 1024
 #: Python refuses to print integers of more than 4300 digits; hex, binary and sexagesimal YAML forms
 #: could build one without that check (4300 digits are about 14 284 bits).
 _MAX_INT_BITS = 14_280
-
-
-#: Where a value was written: (file as shown, line).
-Origin = tuple[str, int]
-
-
-class Context:
-    """What YAML functions see: the environment, the current folder, and where `!include` paths start
-    (the file's folder; for a file in atmos.d/, the folder holding atmos.d/)."""
-
-    __slots__ = ("cwd", "environ", "include_dir")
-
-    def __init__(self, environ: Mapping[str, str], cwd: Path, include_dir: Path) -> None:
-        self.environ, self.cwd, self.include_dir = environ, cwd, include_dir
-
-
-@dataclass
-class YamlSource:
-    """One file, or several merged (config.merge): the data, and the file and line of every value."""
-
-    path: Path
-    data: Any
-    lines: dict[YamlPath, Origin] = field(default_factory=dict)
-    from_env: set[YamlPath] = field(default_factory=set)
-    #: (path, message, is a warning, `file:line`) found while reading.
-    problems: list[tuple[YamlPath, str, bool, str]] = field(default_factory=list)
-    #: Every file read into this one, in merge order.
-    files: list[Path] = field(default_factory=list)
-    #: Keys written `!unset` (removed from what earlier files set) and lists written `!append`.
-    unset: set[YamlPath] = field(default_factory=set)
-    appends: set[YamlPath] = field(default_factory=set)
-    #: Values whose function failed (reported once, not again by the field's own check).
-    failed: set[YamlPath] = field(default_factory=set)
-
-    def __post_init__(self) -> None:
-        self.name = display_name(self.path)
-        if not self.files:
-            self.files = [self.path]
-
-    def problem(self, path: YamlPath, message: str, *, warning: bool = False) -> None:
-        self.problems.append((path, message, warning, self.where(path)))
-
-    @property
-    def display_name(self) -> str:
-        return self.name
-
-    def where(self, path: YamlPath) -> str:
-        """`file:line` of the deepest known prefix of `path` (a missing field points at its parent)."""
-        for end in range(len(path), -1, -1):
-            if (origin := self.lines.get(path[:end])) is not None:
-                return f"{origin[0]}:{origin[1]}"
-        return f"{self.name}:1"
-
-
-def hidden(marked: AbstractSet[YamlPath], path: YamlPath) -> bool:
-    """Whether the value at `path` came from a function whose result is never shown (it or a parent did)."""
-    return any(path[:end] in marked for end in range(len(path), -1, -1)) if marked else False
-
-
-def files_line(source: str, files: list[str]) -> str:
-    """`atmos.yaml (merged with .atmos.d/auth.yaml, …)`: the configuration, then what was merged into it."""
-    merged = [f for f in files if f != source]
-    return source + (f" (merged with {', '.join(merged)})" if merged else "")
-
-
-def display_name(path: Path) -> str:
-    """`path` relative to the current folder when it is under it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):
-        return str(path)
 
 
 class _TooBig(Exception):
@@ -261,8 +195,7 @@ def read_yaml(path: Path, context: Context | None = None) -> YamlSource:
     context = context or Context(environ=os.environ, cwd=Path.cwd(), include_dir=path.parent)
     name = source.display_name
     try:
-        with path.open("rb") as file:
-            raw = file.read(MAX_BYTES + 1)  # read, not stat: /proc files and growing files say nothing true
+        raw = read(path, MAX_BYTES)
         if len(raw) > MAX_BYTES:
             raise ConfigError(f"{name}: larger than {MAX_BYTES // (1024 * 1024)} MiB; not read")
     except OSError as exc:

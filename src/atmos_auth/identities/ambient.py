@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
-
 from atmos_auth.config.model import IdentityConfig
+from atmos_auth.config.schema import Field
 from atmos_auth.config.types import Region, Strict
 from atmos_auth.credentials import Credentials, Secret
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 import logging
 from typing import Any, Literal
 
-from pydantic import field_validator
-
 from atmos_auth.aws import client, local_expiry, translate
 from atmos_auth.config.model import IdentityConfig
+from atmos_auth.config.schema import field_validator
 from atmos_auth.config.types import AccountId, Duration, Region, Strict
 from atmos_auth.credentials import Credentials, Secret
 from atmos_auth.errors import AccessDenied, AuthError

@@ -16,9 +16,8 @@ import subprocess
 from datetime import datetime
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, field_validator
-
 from atmos_auth.config.model import IdentityConfig, dig
+from atmos_auth.config.schema import Field, field_validator
 from atmos_auth.config.types import Region, Strict, parse_duration
 from atmos_auth.credentials import Credentials, Secret, utcnow
 from atmos_auth.errors import AuthError

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import field_validator, model_validator
-
 from atmos_auth.aws import client, error_code, local_expiry, translate
 from atmos_auth.config.model import IdentityConfig, ProviderConfig
+from atmos_auth.config.schema import field_validator, model_validator
 from atmos_auth.config.types import ACCOUNT_ID, AccountId, Region, Strict
 from atmos_auth.credentials import Credentials, Secret, Token
 from atmos_auth.errors import AccessDenied, AuthError
@@ -94,6 +92,8 @@ class PermissionSetIdentity:
                             remedy=f"run `atmos auth login {self.name}`") from None
         if ref.name in names:
             return names[ref.name]
+        import difflib
+
         near = difflib.get_close_matches(ref.name or "", list(names), n=3, cutoff=0.5)
         hint = f" Did you mean {', '.join(repr(n) for n in near)}?" if near else ""
         raise AuthError(f"no account named {ref.name!r} is assigned to you in IAM Identity Center.{hint}",

@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import Field, SecretStr
-
 from atmos_auth.aws import client, local_expiry, translate
 from atmos_auth.config.model import IdentityConfig, atmos_only
+from atmos_auth.config.schema import Field, SecretStr
 from atmos_auth.credentials import Credentials, Secret
 from atmos_auth.errors import AuthError, InteractionRequired
 

@@ -6,13 +6,13 @@ import base64
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from atmos_auth.aws import REJECTED, client, error_code, local_expiry, skew_hint, translate
 from atmos_auth.config.model import IntegrationConfig
 from atmos_auth.config.types import AccountId, Region, Strict
-from atmos_auth.credentials import Credentials, utcnow
+from atmos_auth.credentials import Credentials
 from atmos_auth.errors import IntegrationError, StorageError
 from atmos_auth.integrations.ecr_hosts import RegistryHost, parse_registry, registry_host
 
@@ -87,21 +87,25 @@ class Failure:
 #: A registry's token, or the reason it has none.
 Outcome = RegistryToken | Failure
 
-#: A token we wrote is reused while more than half of its 12 hours is left (as the ECR credential helper
-#: does): a second `atmos auth login` in CI then costs no AWS call, and a push never starts on a dying token.
-REUSE_WHILE_LEFT = timedelta(hours=6)
-
-
 def login(credentials: Credentials, targets: list[Target], identity: str | None,
           force: bool = False) -> list[RegistryLogin]:
     """One GetAuthorizationToken per region (all its registries at once), regions in parallel; then one
     Docker config write for every registry that got a token. Results keep the order of `targets`."""
     from atmos_auth.docker_config import DockerConfig
+    from atmos_auth.integrations.ecr_reuse import single_flight, still_valid
 
     docker = DockerConfig()
-    reused = {} if force else _still_valid(docker, targets, identity)
-    outcomes = _fetch_all(credentials, identity, [t for t in targets if t.registry.host not in reused])
-    stored = _store(docker, outcomes, identity, [t for t in targets if t.registry.host not in reused])
+    reused = {} if force else still_valid(docker, targets, identity)
+    wanted = [t for t in targets if t.registry.host not in reused]
+    if not wanted or force:
+        outcomes = _fetch_all(credentials, identity, wanted)
+        stored = _store(docker, outcomes, identity, wanted)
+    else:
+        with single_flight(docker, identity, wanted) as fresh:  # others logging in to these registries now
+            reused.update(fresh)
+            wanted = [t for t in wanted if t.registry.host not in reused]
+            outcomes = _fetch_all(credentials, identity, wanted)
+            stored = _store(docker, outcomes, identity, wanted)
     results = []
     for target in targets:
         host = target.registry.host
@@ -180,27 +184,6 @@ def _remember(written: list[WrittenLogin], not_written: list[WrittenLogin]) -> N
         DockerState().abandon(not_written)
     except StorageError as exc:  # the logins work; only logout will not know to remove them
         log.warning("the Docker logins were made but could not be recorded for logout: %s", exc.message)
-
-
-def _still_valid(docker: DockerConfig, targets: list[Target], identity: str | None) -> dict[str, RegistryLogin]:
-    """Registries whose config.json entry is still the token we wrote for this identity, with time left."""
-    from atmos_auth.docker_config import INLINE, fingerprint
-    from atmos_auth.stores.docker_state import DockerState
-
-    written = {e.host: e for e in DockerState().all() if e.config == str(docker.path) and e.identity == identity}
-    if not any(t.registry.host in written for t in targets):
-        return {}
-    current_auths = docker.inline_auths([t.registry.host for t in targets])
-    found = {}
-    for target in targets:
-        entry = written.get(target.registry.host)
-        if entry is None or entry.store != INLINE or not entry.expires_at:
-            continue
-        expires = datetime.fromisoformat(entry.expires_at)
-        current = current_auths.get(entry.host)
-        if expires - utcnow() > REUSE_WHILE_LEFT and current and fingerprint(*current) == entry.fingerprint:
-            found[entry.host] = RegistryLogin(entry.host, target.integration, expires, entry.store, reused=True)
-    return found
 
 
 def _fetch(ecr: Any, credentials: Credentials, identity: str | None, region: str,

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
-
 from atmos_auth.config.model import IntegrationConfig
+from atmos_auth.config.schema import Field
 from atmos_auth.config.types import Strict
 from atmos_auth.integrations.ecr import Target
 from atmos_auth.integrations.ecr_hosts import PUBLIC

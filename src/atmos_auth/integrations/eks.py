@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import field_validator
-
 from atmos_auth.config.model import IntegrationConfig
+from atmos_auth.config.schema import field_validator
 from atmos_auth.config.types import Region, Strict
 from atmos_auth.credentials import Credentials
 from atmos_auth.integrations.ecr import RegistryLogin

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
-
 from atmos_auth.config.model import ProviderConfig
+from atmos_auth.config.schema import Field
 from atmos_auth.config.types import Region, Strict
 from atmos_auth.credentials import Secret, Token
 from atmos_auth.errors import AuthError, EndpointError

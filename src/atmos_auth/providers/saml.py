@@ -13,9 +13,8 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlencode, urljoin
 
-from pydantic import SecretStr, field_validator
-
 from atmos_auth.config.model import ProviderConfig
+from atmos_auth.config.schema import SecretStr, field_validator
 from atmos_auth.config.types import Region
 from atmos_auth.credentials import Secret, Token, utcnow
 from atmos_auth.errors import AuthError, InteractionRequired

@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import field_validator
-
 from atmos_auth.aws import client, error_code, translate
 from atmos_auth.config.model import ProviderConfig
+from atmos_auth.config.schema import field_validator
 from atmos_auth.config.types import Region, Session
 from atmos_auth.credentials import Secret, Token, utcnow
 from atmos_auth.errors import AuthError, InteractionRequired
 from atmos_auth.interaction import Interaction
-from atmos_auth.providers.device_flow import StaleRegistration, register, run_device_flow
 from atmos_auth.stores.files import locked
 from atmos_auth.stores.sso_cache import SsoCache, SsoSession
 
@@ -100,6 +98,8 @@ class SsoProvider:
                             remedy="the SSO session was kept; run the command again") from None
 
     def _device_flow(self, oidc: Any, session: SsoSession) -> dict:
+        from atmos_auth.providers.device_flow import StaleRegistration, register, run_device_flow
+
         register(oidc, session, self.name)
         try:
             return run_device_flow(oidc, session, self.name, self.ui)
