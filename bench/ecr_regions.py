@@ -1,14 +1,24 @@
-"""12 ECR registries in 4 regions with 100 ms of emulator latency: batched login vs one login per registry.
+"""ECR logins side by side, in one run, against the emulator (medians of ROUNDS, each a ratio):
 
-Batched: `atmos auth ecr-login --identity dev-admin --force` (one GetAuthorizationToken per region, regions
-in parallel). One after another: `atmos auth ecr-login <integration> --force` for each of the 12, as a
-tool that logs in per registry (the original Atmos, the AWS CLI in a loop) does. The identity is signed in
-beforehand, so both sides measure the ECR part. Prints wall times, AWS call counts and their ratios.
+1. 12 registries in 4 regions at 100 ms of emulator latency: `atmos auth ecr-login --identity dev-admin`
+   (one GetAuthorizationToken per region, regions in parallel) beside `aws ecr get-login-password --region
+   R` once per registry (the awscli package, pointed at the emulator with the same profile) and beside
+   `atmos auth ecr-login <integration>` once per registry, one after another.
+2. First login (SSO device flow, role credentials, ECR tokens) beside a cached one: wall time and AWS calls.
+3. 64 concurrent `atmos auth ecr-login --identity dev-admin` with no token yet: the GetAuthorizationToken
+   calls made (single flight: one per region).
+
+The identity is signed in beforehand for 1 and 3, so they measure the ECR part. AWSCLI=<path to aws>
+picks the AWS CLI (default: .venv-awscli/bin/aws, which `make bench` installs, else `aws` on PATH).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -20,7 +30,8 @@ from atmos_auth.emulator import Emulator  # noqa: E402
 ACCOUNTS = ["111111111111", "123456789012", "999999999999"]
 REGIONS = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1"]
 LATENCY_MS = 100
-ROUNDS = 3
+ROUNDS = int(os.environ.get("ROUNDS", "5"))
+CONCURRENT = 64
 
 
 def config() -> str:
@@ -33,65 +44,109 @@ def config() -> str:
     return base + "  integrations:" + entries + "\n"
 
 
-def ecr_calls(emulator: Emulator) -> int:
-    return sum(1 for e in emulator.world.log if e["operation"] == "ecr:GetAuthorizationToken")
+def awscli() -> str | None:
+    given = os.environ.get("AWSCLI") or str(REPO / ".venv-awscli/bin/aws")
+    return given if Path(given).exists() else shutil.which("aws")
 
 
-def run() -> None:
+def calls(emulator: Emulator, operation: str | None = None) -> int:
+    return sum(1 for e in emulator.world.log if operation is None or e["operation"] == operation)
+
+
+def timed(argv: list[str], env: dict[str, str], cwd: Path) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{done.stderr[-2000:]}")
+    return time.perf_counter() - started
+
+
+def regions(emulator: Emulator, env: dict[str, str], work: Path) -> dict[str, tuple[float, int]]:
+    names = [f"r/{a}/{r}" for r in REGIONS for a in ACCOUNTS]
+    aws = awscli()
+    profile = {**env, **dict(line.split("=", 1) for line in subprocess.run(
+        [sys.executable, "-m", "atmos_auth", "auth", "env", "dev-admin", "-f", "dotenv"], env=env, cwd=work,
+        capture_output=True, text=True, check=True).stdout.splitlines() if "=" in line)}
+    profile = {k: v.strip("'\"") for k, v in profile.items()}
+    cases = {
+        "atmos auth ecr-login --identity (batched)":
+            lambda: atmos(env, work, "auth", "ecr-login", "--identity", "dev-admin", "--force"),
+        "atmos auth ecr-login <one> x12 (one after another)":
+            lambda: sum(atmos(env, work, "auth", "ecr-login", name, "--force") for name in names),
+    }
+    if aws:
+        cases["aws ecr get-login-password x12"] = lambda: sum(
+            timed([aws, "ecr", "get-login-password", "--region", r], profile, work) for r in REGIONS for _ in ACCOUNTS)
+    results: dict[str, tuple[list[float], int]] = {name: ([], 0) for name in cases}
+    emulator.world.latency_ms = LATENCY_MS
+    for _ in range(ROUNDS):
+        for name, case in cases.items():
+            emulator.world.log.clear()
+            results[name][0].append(case())
+            results[name] = (results[name][0], calls(emulator, "ecr:GetAuthorizationToken"))
+    emulator.world.latency_ms = 0
+    return {name: (median(times), count) for name, (times, count) in results.items()}
+
+
+def first_and_cached(emulator: Emulator) -> dict[str, tuple[float, int]]:
+    firsts, cached, first_calls, cached_calls = [], [], 0, 0
+    for _ in range(ROUNDS):
+        with Workdir() as work:
+            (work / "atmos.yaml").write_text((REPO / "examples/spec/quick-start.yaml").read_text())
+            env = private_env(work, emulator.url)
+            emulator.world.log.clear()
+            firsts.append(atmos(env, work, "auth", "login", "dev-admin"))
+            first_calls = calls(emulator)
+            emulator.world.log.clear()
+            cached.append(atmos(env, work, "auth", "login", "dev-admin"))
+            cached_calls = calls(emulator)
+    return {"first login (device flow, role, ECR)": (median(firsts), first_calls),
+            "cached login": (median(cached), cached_calls)}
+
+
+def concurrency(emulator: Emulator, env: dict[str, str], work: Path) -> tuple[float, int]:
+    emulator.world.log.clear()
+    emulator.world.latency_ms = LATENCY_MS
+    started = time.perf_counter()
+    children = [subprocess.Popen([sys.executable, "-m", "atmos_auth", "auth", "ecr-login", "--identity", "dev-admin"],
+                                 env=env, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                for _ in range(CONCURRENT)]
+    failed = sum(child.wait() != 0 for child in children)
+    elapsed = time.perf_counter() - started
+    emulator.world.latency_ms = 0
+    if failed:
+        raise SystemExit(f"{failed} of {CONCURRENT} concurrent ecr-logins failed")
+    return elapsed, calls(emulator, "ecr:GetAuthorizationToken")
+
+
+def main() -> None:
     emulator = Emulator(auto_approve=True).start()
     try:
         with Workdir() as work:
             (work / "atmos.yaml").write_text(config())
             env = private_env(work, emulator.url)
             atmos(env, work, "auth", "login", "dev-admin", "--no-integrations")
-            emulator.world.latency_ms = LATENCY_MS
-            names = [f"r/{a}/{r}" for r in REGIONS for a in ACCOUNTS]
-            batched, sequential, batched_calls, sequential_calls = [], [], 0, 0
-            for _ in range(ROUNDS):
-                emulator.world.log.clear()
-                batched.append(atmos(env, work, "auth", "ecr-login", "--identity", "dev-admin", "--force"))
-                batched_calls = ecr_calls(emulator)
-                emulator.world.log.clear()
-                sequential.append(sum(atmos(env, work, "auth", "ecr-login", name, "--force") for name in names))
-                sequential_calls = ecr_calls(emulator)
-            (in_batch, in_batch_calls), (in_process, in_process_calls) = _in_process(env, work, emulator)
+            spread = regions(emulator, env, work)
+            wall, made = concurrency(emulator, env, work)
+        logins = first_and_cached(emulator)
     finally:
         emulator.stop()
-    b, s = median(batched), median(sequential)
+    base, base_calls = spread["atmos auth ecr-login --identity (batched)"]
     print(f"12 registries in 4 regions, emulator latency {LATENCY_MS} ms, median of {ROUNDS} rounds")
-    print(f"  batched (ecr-login --identity)     : {b:6.2f} s  {batched_calls:2d} GetAuthorizationToken calls")
-    print(f"  one after another (12 x ecr-login) : {s:6.2f} s  {sequential_calls:2d} GetAuthorizationToken calls")
-    print("  in one process (library calls, no interpreter start-ups):")
-    print(f"    batched                          : {in_batch:6.2f} s  {in_batch_calls:2d} GetAuthorizationToken calls")
-    print(f"    one registry at a time           : {in_process:6.2f} s  {in_process_calls:2d} GetAuthorizationToken calls")
-    print(f"  ratios: commands {s / b:.1f}x, in one process {in_process / in_batch:.1f}x faster; "
-          f"{sequential_calls / max(batched_calls, 1):.1f}x fewer calls")
-
-
-def _in_process(env: dict[str, str], work: Path, emulator: Emulator) -> tuple[tuple[float, int], tuple[float, int]]:
-    """The ECR work alone, batched and then one GetAuthorizationToken per registry, sequentially."""
-    import os
-    import time
-
-    os.environ.update(env)
-    os.chdir(work)
-    from atmos_auth.config.load import load_auth_config
-    from atmos_auth.integrations import ecr
-    from atmos_auth.session import context, sign_in
-
-    config = load_auth_config()
-    creds = sign_in(config, "dev-admin", context(config)).auth.credentials
-    targets = ecr.targets_of({n: i for n, i in config.integrations.items()})
-    ecr.login(creds, targets[:1], "dev-admin", force=True)  # warm up botocore's loaders
-    measured = []
-    for batches in ([targets], [[t] for t in targets]):
-        emulator.world.log.clear()
-        started = time.perf_counter()
-        for batch in batches:
-            ecr.login(creds, batch, "dev-admin", force=True)
-        measured.append((time.perf_counter() - started, ecr_calls(emulator)))
-    return measured[0], measured[1]
+    for name, (seconds, count) in spread.items():
+        print(f"  {name:<52} {seconds:6.2f} s  {count:2d} GetAuthorizationToken  {seconds / base:5.1f}x")
+    if not awscli():
+        print("  (aws ecr get-login-password: no AWS CLI found; `make bench` installs it in .venv-awscli)")
+    first, first_calls = logins["first login (device flow, role, ECR)"]
+    cached, cached_calls = logins["cached login"]
+    print(f"first login vs cached login (quick-start), median of {ROUNDS}")
+    print(f"  first login                                          {first:6.2f} s  {first_calls:2d} AWS calls")
+    print(f"  cached login                                         {cached:6.2f} s  {cached_calls:2d} AWS calls"
+          f"  {first / cached:5.1f}x faster")
+    print(f"{CONCURRENT} concurrent `atmos auth ecr-login --identity dev-admin`, no token yet")
+    print(f"  {wall:6.2f} s in all, {made} GetAuthorizationToken calls ({len(REGIONS)} regions; "
+          f"without single flight: {CONCURRENT * len(REGIONS)})")
 
 
 if __name__ == "__main__":
-    run()
+    main()

@@ -82,7 +82,7 @@ def heavy_imports(args: list[str], env: dict[str, str], cwd: Path) -> list[str]:
     return [m for m in HEAVY if m in names]
 
 
-def measure() -> dict[str, dict[str, float | int | list[str]]]:
+def measure(runs: int = RUNS) -> dict[str, dict[str, float | int | list[str]]]:
     emulator = Emulator(auto_approve=True).start()
     try:
         with Workdir() as work:
@@ -96,7 +96,7 @@ def measure() -> dict[str, dict[str, float | int | list[str]]]:
             emulator.world.log.clear()
             cases = {"python3 -c pass": PY, **{n: [sys.executable, "-m", "atmos_auth", *a] for n, a in CASES.items()}}
             times: dict[str, list[float]] = {name: [] for name in cases}
-            for _ in range(RUNS):  # interleaved, so load on the machine hits every case alike
+            for _ in range(runs):  # interleaved, so load on the machine hits every case alike
                 for name, argv in cases.items():
                     times[name].append(run(argv, env, work))
             rss = {name: peak_rss_kib(argv, env, work) for name, argv in cases.items()}

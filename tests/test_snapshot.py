@@ -94,3 +94,22 @@ def test_issue_12_volatile_or_secret_configurations_are_never_kept(isolated_home
     assert snapshots(isolated_home) == []
     assert not any(b"a-secret-password" in p.read_bytes() for p in (isolated_home / ".cache").rglob("*")
                    if p.is_file())
+
+
+def test_issue_12_a_snapshot_that_cannot_be_read_back_is_dropped_and_the_command_validates(isolated_home) -> None:
+    """Damage past the checks (a class gone) is found only once the models are built without pydantic:
+    the command starts over, validating, and the snapshot is gone. A snapshot others may write is ignored."""
+    import marshal
+
+    use_config("quick-start")
+    expected = run_atmos("auth", "list", "-f", "json").stdout
+    [path] = snapshots(isolated_home)
+    seen, encoded = marshal.loads(path.read_bytes())
+    path.write_bytes(marshal.dumps((seen, ("M", "atmos_auth.config.model", "NoSuchModel", ()))))
+    again = run_atmos("auth", "list", "-f", "json")
+    assert again.returncode == 0 and again.stdout == expected, again.stderr
+    assert run_atmos("auth", "list", "-f", "json").stdout == expected
+    [path] = snapshots(isolated_home)
+    path.chmod(0o666)
+    _, names = imported("auth", "list", "-f", "json")
+    assert "pydantic" in names  # not trusted: validated again

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
+from atmos_auth import digest
 from atmos_auth.credentials import MIN_TTL, Secret, secret_from_dict
 from atmos_auth.stores import paths
 from atmos_auth.stores.credential_store import CredentialStore
@@ -31,7 +31,7 @@ class CachedStep:
         return secret if secret.fresh(self.min_ttl) else None
 
     def authenticate(self, source: Secret | None) -> Secret:
-        lock = paths.cache_dir() / "locks" / hashlib.sha256(self.key.encode()).hexdigest()[:24]
+        lock = paths.cache_dir() / "locks" / digest.sha256(self.key.encode()).hexdigest()[:24]
         with locked(lock):
             # Another process may have filled the cache while we waited for the lock.
             if (hit := self.cached()) is not None:

@@ -6,7 +6,6 @@ This is the one place that turns the typed configuration into a chain; runtime s
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 
 from atmos_auth.config.model import AuthConfig
@@ -43,6 +42,8 @@ def known_identity(config: AuthConfig, name: str) -> str:
         if candidate in written:
             require(config, ("identities", candidate))
             return candidate
+    import difflib
+
     close = difflib.get_close_matches(name, list(config.identities), n=1, cutoff=0.6)
     hint = f' Did you mean "{close[0]}"?' if close else ""
     raise ConfigError(  # exit 1, as Atmos's "identity not found"

@@ -8,17 +8,12 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
 import json
 import os
 import re
-import resource
-import shutil
-import signal
-import subprocess
-import tempfile
 from typing import Any
 
+from atmos_auth import digest
 from atmos_auth.errors import DockerConfigError
 
 #: Helpers that fetch their own tokens and cannot be given one: Amazon's ECR helper answers
@@ -35,7 +30,7 @@ _UNRESPONSIVE: set[str] = set()
 
 
 def fingerprint(username: str, password: str) -> str:
-    return hashlib.sha256(f"{username}:{password}".encode()).hexdigest()[:24]
+    return digest.sha256(f"{username}:{password}".encode()).hexdigest()[:24]
 
 
 def encode_auth(username: str, password: str) -> str:
@@ -58,6 +53,8 @@ def helper_for(helpers: Any, creds_store: Any, host: str) -> str | None:
 
 
 def installed(helper: str) -> bool:
+    import shutil
+
     return bool(re.fullmatch(r"[A-Za-z0-9._-]+", helper)) and shutil.which(f"docker-credential-{helper}") is not None
 
 
@@ -97,10 +94,15 @@ def call(helper: str, action: str, stdin: str) -> str:
     program = f"docker-credential-{helper}"
     if helper in _UNRESPONSIVE:
         raise DockerConfigError(f"{program} did not answer earlier in this run; not asked again")
+    import resource
+    import signal
+    import subprocess
+    import tempfile
+
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:
             child = subprocess.Popen([program, action], stdin=subprocess.PIPE, stdout=out, stderr=err,
-                                     env=os.environ.copy(), start_new_session=True, preexec_fn=_limit_output)
+                                     env=os.environ.copy(), start_new_session=True, preexec_fn=_limit_output(resource))
         except OSError as exc:
             raise DockerConfigError(f"{program} {action} could not run: {exc.strerror or exc}") from None
         try:
@@ -122,8 +124,9 @@ def call(helper: str, action: str, stdin: str) -> str:
     return said
 
 
-def _limit_output() -> None:  # in the child, before it runs
-    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
+def _limit_output(resource: Any) -> Any:
+    """What the child runs before the helper (nothing is imported after the fork)."""
+    return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
 
 
 def _first(handle: Any) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shlex
 
 from atmos_auth.errors import FileAccessError, UsageError
@@ -22,6 +21,8 @@ def github(env: dict[str, str]) -> str:
     lines = []
     for key, value in sorted(env.items()):
         if "\n" in value or "\r" in value:
+            import secrets
+
             delimiter = f"ATMOS_EOF_{secrets.token_hex(8)}"
             lines.append(f"{key}<<{delimiter}\n{value}\n{delimiter}\n")
         else:

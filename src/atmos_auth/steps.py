@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from atmos_auth import digest
 from atmos_auth.chain import chain_names
 from atmos_auth.config.model import AuthConfig
 from atmos_auth.config.references import OIDC_PROVIDER_KINDS
@@ -46,8 +46,8 @@ def cache_key(config: AuthConfig, names: list[str]) -> str:
     """Derived from every entry that determines the result, so an edited atmos.yaml misses the cache."""
     entries = [(config.providers.get(n) or config.identities[n]).model_dump(mode="json", exclude=_NOT_CREDENTIALS)
                for n in names]
-    digest = hashlib.sha256(json.dumps(entries, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    return f"atmos:v1:{config.realm}:{'->'.join(names)}:{digest}"
+    hashed = digest.sha256(json.dumps(entries, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return f"atmos:v1:{config.realm}:{'->'.join(names)}:{hashed}"
 
 
 def build_steps(config: AuthConfig, identity: str, ctx: Context) -> list[Step]:

@@ -9,11 +9,12 @@ The loader's modules call these helpers instead of Path's methods; outside `reco
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+from atmos_auth import digest
 
 #: Bounds of a folder or glob import (and of atmos.d/, profiles).
 MAX_WALKED_FOLDERS = 5_000
@@ -89,7 +90,7 @@ def read(path: Path, limit: int) -> bytes:
     except OSError:
         _note("read", str(path), limit, None)
         raise
-    _note("read", str(path), limit, hashlib.sha256(data).hexdigest())
+    _note("read", str(path), limit, digest.sha256(data).hexdigest())
     return data
 
 
@@ -147,7 +148,7 @@ def still_true(seen: dict[tuple[str, str, Any], Any], environ: Mapping[str, str]
         elif what == "read":
             try:
                 with open(name, "rb") as file:
-                    now = hashlib.sha256(file.read(extra + 1)).hexdigest()
+                    now = digest.sha256(file.read(extra + 1)).hexdigest()
             except OSError:
                 now = None
         elif what == "walk":

@@ -5,13 +5,13 @@ pkg/config/auth_realm.go, #2051), so two projects never share AWS files or keyri
 
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from atmos_auth import digest
 from atmos_auth.errors import UsageError
 
 _VALID = re.compile(r"[a-z0-9_-]+", re.ASCII)
@@ -50,7 +50,7 @@ def realm(configured: str | None, cli_config_path: str, environ: Mapping[str, st
         return configured
     if not cli_config_path:
         return "default"
-    return hashlib.sha256(go_clean(cli_config_path).lower().encode()).hexdigest()[:16]
+    return digest.sha256(go_clean(cli_config_path).lower().encode()).hexdigest()[:16]
 
 
 def cli_config_path(files: Sequence[str], folders: Sequence[str], found: Path | None, cwd: Path) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -129,6 +128,8 @@ def _check_cycles(config: AuthConfig) -> Iterator[tuple[tuple[str, ...], str]]:
 
 
 def _hint(word: str, known: dict[str, Any]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
     listed = ", ".join(known) or "none"
     return f' (did you mean "{close[0]}"?)' if close else f" (defined: {listed})"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import importlib
 import logging
 import marshal
@@ -22,12 +21,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from atmos_auth import digest
 from atmos_auth.config import observe
 
 if TYPE_CHECKING:
     from atmos_auth.config.model import AuthConfig
 
 FORMAT = 1
+#: Set (to anything) to always validate, never reading or keeping a snapshot.
+DISABLE = "ATMOS_AUTH_NO_SNAPSHOT"
 #: Snapshots kept (the oldest are removed beyond this).
 KEEP = 64
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -48,7 +50,7 @@ class Request:
         env = [self.environ.get(n) for n in ("HOME", "PWD", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")]
         context = (FORMAT, sys.version, _stamp(), os.getcwd(), self.files, self.folders, self.profiles,
                    self.base_path, env)
-        return hashlib.sha256(repr(context).encode()).hexdigest()[:32]
+        return digest.sha256(repr(context).encode()).hexdigest()[:32]
 
 
 _expected: Request | None = None
@@ -59,7 +61,7 @@ def expect(request: Request | None) -> None:
     """The command line says which configuration this process will load (None: not from a snapshot, as
     for a command that validates models of its own). Read before any model class is built."""
     global _expected
-    _expected = request
+    _expected = None if os.environ.get(DISABLE) else request
 
 
 def fast_ready() -> bool:
@@ -69,7 +71,11 @@ def fast_ready() -> bool:
     if _expected is None:
         return False
     try:
-        seen, encoded = marshal.loads((_folder() / _expected.key).read_bytes())
+        with open(_folder() / _expected.key, "rb") as file:
+            info = os.fstat(file.fileno())
+            if info.st_uid != os.geteuid() or info.st_mode & 0o077:  # only our own, private file is trusted
+                return False
+            seen, encoded = marshal.loads(file.read())
         if not observe.still_true(seen, _expected.environ):
             return False
     except Exception:  # noqa: BLE001  # missing, damaged or unreadable: a miss
@@ -82,7 +88,13 @@ def load_config(request: Request) -> AuthConfig:
     """load.load_auth_config's result: from the snapshot schema.py found still true, else validated and,
     when it can be, kept for the next run."""
     if _pending is not None and _pending[0] == request:
-        return _decode(_pending[1])
+        try:
+            return _decode(_pending[1])
+        except Exception:  # noqa: BLE001  # damaged after all: the models have no validator now; start over
+            with contextlib.suppress(OSError):
+                (_folder() / request.key).unlink()
+            os.environ[DISABLE] = "1"
+            os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
     from atmos_auth.config.load import load_auth_config
 
     with observe.recording() as seen:
@@ -171,6 +183,8 @@ def _decode(value: Any) -> Any:
         return {_decode(k): _decode(v) for k, v in value[1]}
     if tag == "P":
         return Path(value[1])
+    if not value[1].startswith("atmos_auth."):
+        raise TypeError(f"not a class of this tool: {value[1]}")
     cls: Any = importlib.import_module(value[1])
     for part in value[2].split("."):
         cls = getattr(cls, part)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -138,6 +137,8 @@ def _fetch_all(credentials: Credentials, identity: str | None, targets: list[Tar
             del groups[group]
     if not groups:
         return outcomes
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=max(1, min(len(groups), 16))) as pool:
         for result in pool.map(lambda item: _fetch(clients[item[0]], credentials, identity, item[0][0], item[1]),
                                groups.items()):

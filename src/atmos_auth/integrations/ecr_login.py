@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING
 
 from atmos_auth.aws import ambient_credentials
@@ -38,6 +37,8 @@ def by_integrations(config: AuthConfig, names: list[str], ui: Interaction | None
         entry = config.integrations.get(name)
         if not isinstance(entry, ecr.Config | ecr_public.Config):
             ecr_names = [n for n, i in config.integrations.items() if isinstance(i, ecr.Config | ecr_public.Config)]
+            import difflib
+
             near = difflib.get_close_matches(name, ecr_names, n=1, cutoff=0.6)
             hint = f' Did you mean "{near[0]}"?' if near else ""
             raise UsageError(f'"{name}" is not an aws/ecr or aws/ecr-public integration in {config.source}.{hint}',

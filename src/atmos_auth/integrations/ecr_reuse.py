@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from atmos_auth import digest
 from atmos_auth.credentials import utcnow
 from atmos_auth.integrations.ecr import RegistryLogin, Target
 
@@ -25,8 +26,6 @@ def single_flight(docker: DockerConfig, identity: str | None, targets: list[Targ
     the logins the holder made meanwhile (as the SSO device flow does), so 64 concurrent `ecr-login`s
     make one GetAuthorizationToken per region. A login is taken over when config.json holds our token
     (inline), or, for a credential helper, when its record changed while we waited."""
-    import hashlib
-
     from atmos_auth.stores import paths
     from atmos_auth.stores.docker_state import DockerState
     from atmos_auth.stores.locks import locked
@@ -38,7 +37,7 @@ def single_flight(docker: DockerConfig, identity: str | None, targets: list[Targ
                 if e.host in hosts and e.config == str(docker.path) and e.identity == identity}
 
     before = records()
-    key = hashlib.sha256(f"{docker.path}\0{identity}".encode()).hexdigest()[:20]
+    key = digest.sha256(f"{docker.path}\0{identity}".encode()).hexdigest()[:20]
     with locked(paths.cache_dir() / "ecr-logins" / key, timeout=FLIGHT_TIMEOUT,
                 what=f"another ECR login to {', '.join(hosts)}"):
         fresh = still_valid(docker, targets, identity)

@@ -5,6 +5,7 @@ Each identity owns one section; other sections, and their comments, are kept byt
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -155,6 +156,6 @@ def _replace_section(path: Path, section: str, body: list[str] | None, comment: 
         out = "\n".join(line for lines in blocks.values() for line in lines).strip("\n")
         if not out.strip() and body is None:
             remove_file(path)
-        else:
+        elif out + "\n" != text or os.stat(path).st_mode & 0o077:  # a login from the cache changes nothing
             atomic_write(path, (out + "\n").encode("utf-8", "surrogateescape"))
         return True

@@ -10,11 +10,11 @@ writer's pid no longer runs in our pid namespace (another namespace's: once ten 
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import logging
 import os
 import re
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +30,7 @@ __all__ = ["atomic_write", "locked", "pending_write", "private_dir", "read_bytes
 log = logging.getLogger("atmos_auth")
 TRACE = 5
 
-_TEMP = r"\.{name}\.atmos-(?P<ns>[0-9]+)-(?P<pid>[0-9]+)-[a-z0-9_]{{8}}\.tmp"
+_TEMP = r"\.(?P<name>.+)\.atmos-(?P<ns>[0-9]+)-(?P<pid>[0-9]+)-[a-z0-9_]{8}\.tmp"
 #: A temp file from another pid namespace (a container sharing the folder) older than this has no live
 #: writer: no write of ours takes that long.
 _FOREIGN_AGE_SECONDS = 600
@@ -49,16 +49,22 @@ def _failed(action: str, path: Path, exc: OSError) -> FileAccessError:
     return FileAccessError(f"cannot {action} {path}: {exc.strerror or exc}")
 
 
+def _temps(folder: Path) -> list[re.Match[str]]:
+    """Our temp files in `folder` (every folder is listed often: a plain test first, the pattern after)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    pattern = re.compile(_TEMP)  # re keeps it compiled
+    return [m for n in names if ".atmos-" in n and n.endswith(".tmp") and (m := pattern.fullmatch(n))]
+
+
 def sweep_orphans(path: Path) -> int:
     """Remove the temp files that killed writers of `path` left behind. Call with `path`'s lock held."""
-    pattern = re.compile(_TEMP.format(name=re.escape(path.name)))
     removed = 0
-    try:
-        names = os.listdir(path.parent)
-    except OSError:
-        return 0
-    for name in names:
-        if pattern.fullmatch(name):
+    for match in _temps(path.parent):
+        name = match.string
+        if match["name"] == path.name:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path.parent / name)
                 removed += 1
@@ -68,19 +74,16 @@ def sweep_orphans(path: Path) -> int:
 def sweep_dead(folder: Path, name: str | None = None) -> int:
     """Remove temp files in `folder` (of the file `name`, or of any) whose writer no longer runs.
     No lock is needed: a live writer's temp file is never taken."""
-    found = re.compile(_TEMP.format(name=re.escape(name) if name else ".+"))
     removed = 0
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return 0
-    for name in names:
-        match = found.fullmatch(name)
-        if match and _orphaned(folder / name, match["ns"], match["pid"]):
+    for match in _temps(folder):
+        if name is not None and match["name"] != name:
+            continue
+        found = match.string
+        if _orphaned(folder / found, match["ns"], match["pid"]):
             with contextlib.suppress(OSError):
-                os.unlink(folder / name)
+                os.unlink(folder / found)
                 removed += 1
-                log.debug("removed %s, left by a writer that was killed", folder / name)
+                log.debug("removed %s, left by a writer that was killed", folder / found)
     return removed
 
 
@@ -101,11 +104,7 @@ def _orphaned(path: Path, namespace: str, pid: str) -> bool:
 
 def sweep_folder(folder: Path) -> int:
     """Remove every orphaned temp file of ours in `folder`, each under its file's lock (for logout)."""
-    found = re.compile(_TEMP.format(name="(?P<name>.+)"))
-    try:
-        names = {m["name"] for n in os.listdir(folder) if (m := found.fullmatch(n))}
-    except OSError:
-        return 0
+    names = {m["name"] for m in _temps(folder)}
     removed = 0
     for name in sorted(names):
         with locked(folder / name):
@@ -192,8 +191,7 @@ def pending_write(path: Path, data: bytes, mode: int = 0o600) -> Iterator[Pendin
     try:
         private_dir(path.parent)
         sweep_orphans(path)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.atmos-{_pid_namespace()}-{os.getpid()}-", suffix=".tmp",
-                                    dir=path.parent)
+        fd, temp = _new_temp(path.parent / f".{path.name}.atmos-{_pid_namespace()}-{os.getpid()}-")
     except OSError as exc:
         raise _failed("write", path, exc) from None
     pending = PendingWrite(path, Path(temp))
@@ -212,6 +210,18 @@ def pending_write(path: Path, data: bytes, mode: int = 0o600) -> Iterator[Pendin
         if not pending.committed:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
+
+
+def _new_temp(prefix: Path) -> tuple[int, str]:
+    """tempfile.mkstemp's file (0600, created exclusively, never a link followed), without importing
+    tempfile (it brings shutil, random and the compression modules into every command)."""
+    for _ in range(100):
+        name = f"{prefix}{os.urandom(4).hex()}.tmp"  # 8 characters, as mkstemp and _TEMP have them
+        try:
+            return os.open(name, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", str(prefix))
 
 
 def _keep_owner(fd: int, path: Path) -> None:

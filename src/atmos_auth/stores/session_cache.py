@@ -4,12 +4,12 @@ keyring (they sit in the AWS files too, just as protected); the keyring keeps wh
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
 from typing import Any
 
+from atmos_auth import digest
 from atmos_auth.stores import paths
 from atmos_auth.stores.files import atomic_write, locked, private_dir, remove_file
 
@@ -22,7 +22,7 @@ class SessionCache:
 
     def path(self, key: str) -> Path:
         safe = re.sub(r"[^A-Za-z0-9_.-]", "_", key)[:80]
-        return self.folder / f"{safe}-{hashlib.sha256(key.encode()).hexdigest()[:12]}.json"
+        return self.folder / f"{safe}-{digest.sha256(key.encode()).hexdigest()[:12]}.json"
 
     def get(self, key: str) -> dict[str, Any] | None:
         try:

@@ -8,13 +8,13 @@ A session kept by this tool's earlier versions (`aws-sso/<sha1>.json`, snake_cas
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from atmos_auth import digest
 from atmos_auth.stores import paths
 from atmos_auth.stores.files import atomic_write, locked, remove_file
 
@@ -85,9 +85,9 @@ class SsoCache:
     def __init__(self, start_url: str, region: str) -> None:
         self.start_url = start_url
         self.region = region
-        key = hashlib.sha1(f"{start_url}|{region}".encode()).hexdigest()  # noqa: S324 - Atmos's file name
+        key = digest.sha1(f"{start_url}|{region}".encode()).hexdigest()  # noqa: S324 - Atmos's file name
         self.path: Path = paths.cache_dir() / "aws-sso" / "sessions" / f"{key}.json"
-        earlier = hashlib.sha1(f"{start_url.rstrip('/')}|{region}".encode()).hexdigest()  # noqa: S324
+        earlier = digest.sha1(f"{start_url.rstrip('/')}|{region}".encode()).hexdigest()  # noqa: S324
         self.earlier: Path = paths.cache_dir() / "aws-sso" / f"{earlier}.json"
         if self.earlier.exists() and not self.path.exists():
             self._move_earlier()
