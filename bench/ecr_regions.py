@@ -105,6 +105,7 @@ def first_and_cached(emulator: Emulator) -> dict[str, tuple[float, int]]:
 
 
 def concurrency(emulator: Emulator, env: dict[str, str], work: Path) -> tuple[float, int]:
+    env = {**env, "DOCKER_CONFIG": str(work / "docker-concurrent")}  # no token there yet
     emulator.world.log.clear()
     emulator.world.latency_ms = LATENCY_MS
     started = time.perf_counter()

@@ -14,7 +14,6 @@ import contextlib
 import errno
 import logging
 import os
-import random
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -182,9 +181,9 @@ class SharedJsonFile:
             if pending.committed and not contended and (now := self._identity()) is not None and now[1] == written:
                 return
             if contended:
-                time.sleep(SETTLE_SECONDS * random.uniform(1, 2))
+                time.sleep(SETTLE_SECONDS * (1 + _jitter()))
             elif not pending.committed:
-                time.sleep(random.uniform(0, 0.01))  # out of step with the other writer
+                time.sleep(0.01 * _jitter())  # out of step with the other writer
             # A writer that takes no lock replaced the file before or after our rename: merge our
             # change into its version (the edit is a no-op when what we wrote survived).
             log.debug("%s changed while we wrote it; merging again", self.path)
@@ -225,3 +224,8 @@ def _kind(mode: int) -> str:
         if test(mode):
             return name
     return "not a regular file"
+
+
+def _jitter() -> float:
+    """A fraction in [0, 1) (random's module is not worth importing for it)."""
+    return int.from_bytes(os.urandom(2), "big") / 65536
