@@ -110,7 +110,12 @@ def cli(ctx: click.Context, config_files: tuple[str, ...], config_dirs: tuple[st
 
     from atmos_auth import logs
     from atmos_auth.cli.terminal import TerminalInteraction
+    from atmos_auth.config import snapshot
 
+    try:
+        snapshot.begin(os.getcwd())
+    except OSError:  # the folder we were started in is gone
+        snapshot.begin("")
     if chdir:
         try:
             os.chdir(chdir)
@@ -127,8 +132,6 @@ def cli(ctx: click.Context, config_files: tuple[str, ...], config_dirs: tuple[st
     config_dirs = config_dirs or tuple(filter(None, [os.environ.get("ATMOS_CONFIG_PATH", "")]))
     app = App(config_files=_split(config_files), config_dirs=_split(config_dirs), profiles=profiles,
               base_path=base_path, log_flags=flags)
-    from atmos_auth.config import snapshot
-
     snapshot.expect(app.request)  # before any model is built: they may then be read back without pydantic
     try:
         logs.configure(flags, app.log_environment)

@@ -16,7 +16,7 @@ from typing import Any
 
 from atmos_auth.config.discover import Found, exists, git_root, key, nothing_found
 from atmos_auth.config.merge import merge_into
-from atmos_auth.config.observe import is_dir, is_file, walk
+from atmos_auth.config.observe import is_dir, is_file, resolved, walk
 from atmos_auth.config.yaml_source import Context, YamlSource, display_name, read_yaml
 from atmos_auth.errors import ConfigError, UsageError
 
@@ -221,7 +221,7 @@ def _sorted(paths: list[Path]) -> list[Path]:
 def _base_path(source: YamlSource, folder: Path, root: Path | None, request: Request) -> Path:
     """Where `import:` paths start (Atmos resolves them against base_path, not the file's folder)."""
     if (runtime := request.runtime_base) is not None:
-        return (request.cwd / runtime).resolve()
+        return resolved(request.cwd / runtime)
     return _declared_base(source, folder) or root or folder
 
 
@@ -231,7 +231,7 @@ def _declared_base(source: YamlSource, folder: Path) -> Path | None:
         return None
     path = Path(value).expanduser()
     if path.is_absolute() or value.startswith("."):
-        return (folder / path).resolve()
+        return resolved(folder / path)
     root = git_root(folder)
     return next((c for c in ((root / path) if root else None, folder / path) if c and exists(c)), folder / path)
 

@@ -70,7 +70,7 @@ def logical_cwd(environ: Mapping[str, str]) -> Path:
     found from it, and the realm hashed from them, are then the ones Atmos computes."""
     pwd = environ.get("PWD")
     try:
-        if pwd and os.path.isabs(pwd) and os.path.samefile(pwd, "."):
+        if pwd and os.path.isabs(pwd) and observe.same_as_cwd(pwd):
             return Path(pwd)
     except OSError:
         pass

@@ -77,7 +77,9 @@ def files_line(source: str, files: list[str]) -> str:
 def display_name(path: Path) -> str:
     """`path` relative to the current folder when it is under it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        from atmos_auth.config.observe import resolved
+
+        return str(resolved(path).relative_to(Path.cwd().resolve()))
     except (ValueError, OSError, RuntimeError):
         return str(path)
 

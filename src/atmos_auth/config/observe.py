@@ -66,6 +66,11 @@ def exists(path: Path) -> bool:
     return bool(_note("exists", str(path), None, path.exists()))
 
 
+def same_as_cwd(path: str) -> bool:
+    """os.path.samefile(path, "."): whether $PWD still names the folder we are in (a symlink may move)."""
+    return bool(_note("samefile", path, None, os.path.samefile(path, ".")))
+
+
 def resolved(path: Path) -> Path:
     try:
         result = path.resolve()
@@ -92,6 +97,11 @@ def read(path: Path, limit: int) -> bytes:
         raise
     _note("read", str(path), limit, digest.sha256(data).hexdigest())
     return data
+
+
+def fingerprint(value: str | None) -> str | None:
+    """What is kept of a variable's value: a digest (a value may be a secret), None when it is unset."""
+    return None if value is None else digest.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 class TooMany(OSError):
@@ -124,13 +134,13 @@ class Environment(Mapping[str, str]):
 
     def __getitem__(self, name: str) -> str:
         value = self._environ.get(name)
-        _note("env", name, None, value)
+        _note("env", name, None, fingerprint(value))
         if value is None:
             raise KeyError(name)
         return value
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and _note("env", name, None, self._environ.get(name)) is not None
+        return isinstance(name, str) and _note("env", name, None, fingerprint(self._environ.get(name))) is not None
 
     def __iter__(self) -> Iterator[str]:  # the whole environment: only !exec needs it (volatile anyway)
         volatile("the whole environment was read")
@@ -144,7 +154,7 @@ def still_true(seen: dict[tuple[str, str, Any], Any], environ: Mapping[str, str]
     """Whether every observation gives the same answer now."""
     for (what, name, extra), result in seen.items():
         if what == "env":
-            now: Any = environ.get(name)
+            now: Any = fingerprint(environ.get(name))
         elif what == "read":
             try:
                 with open(name, "rb") as file:
@@ -167,5 +177,5 @@ def still_true(seen: dict[tuple[str, str, Any], Any], environ: Mapping[str, str]
 
 
 _CHECKS = {"file": is_file, "dir": is_dir, "exists": exists, "resolve": lambda p: str(resolved(p)),
-           "subfolders": lambda p: tuple(subfolders(p))}
+           "subfolders": lambda p: tuple(subfolders(p)), "samefile": lambda p: same_as_cwd(str(p))}
 

@@ -86,15 +86,20 @@ else:
 
 
 def _dump(value: Any, mode: str, exclude_none: bool) -> Any:
-    """A value as pydantic's model_dump gives it (json mode: tuples as lists, paths as text)."""
+    """A value as pydantic's model_dump gives it; in json mode as pydantic's: keys as text, tuples and
+    sets as lists, inf and nan as None, paths as text. (A snapshot holds nothing else: snapshot._encode.)"""
+    json = mode == "json"
     if isinstance(value, BaseModel):
         return value.model_dump(mode=mode, exclude_none=exclude_none)
     if isinstance(value, dict):
-        return {k: _dump(v, mode, exclude_none) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+        return {(str(k) if json and not isinstance(k, str) else k): _dump(v, mode, exclude_none)
+                for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
         items = [_dump(v, mode, exclude_none) for v in value]
-        return items if mode == "json" or isinstance(value, list) else tuple(items)
-    if mode == "json" and not isinstance(value, str | int | float | bool | type(None)):
+        return items if json or isinstance(value, list) else type(value)(items)
+    if json and isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    if json and not isinstance(value, str | int | float | bool | type(None)):
         return str(value)
     return value
 

@@ -28,8 +28,10 @@ if TYPE_CHECKING:
     from atmos_auth.config.model import AuthConfig
 
 FORMAT = 1
-#: Set (to anything) to always validate, never reading or keeping a snapshot.
+#: Set (to a non-empty value) to always validate, never reading or keeping a snapshot.
 DISABLE = "ATMOS_AUTH_NO_SNAPSHOT"
+#: Set for the run that starts over after a damaged snapshot (and taken out of the environment at once).
+_AGAIN = "_ATMOS_AUTH_SNAPSHOT_DAMAGED"
 #: Snapshots kept (the oldest are removed beyond this).
 KEEP = 64
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -55,13 +57,22 @@ class Request:
 
 _expected: Request | None = None
 _pending: tuple[Request, Any] | None = None
+_start = ""
+_again = False
+
+
+def begin(cwd: str) -> None:
+    """Where the command started (before --chdir), for starting over; before the environment is read."""
+    global _start, _again
+    _start = cwd
+    _again = bool(os.environ.pop(_AGAIN, None))
 
 
 def expect(request: Request | None) -> None:
     """The command line says which configuration this process will load (None: not from a snapshot, as
     for a command that validates models of its own). Read before any model class is built."""
     global _expected
-    _expected = None if os.environ.get(DISABLE) else request
+    _expected = None if os.environ.get(DISABLE) or _again else request
 
 
 def fast_ready() -> bool:
@@ -93,7 +104,9 @@ def load_config(request: Request) -> AuthConfig:
         except Exception:  # noqa: BLE001  # damaged after all: the models have no validator now; start over
             with contextlib.suppress(OSError):
                 (_folder() / request.key).unlink()
-            os.environ[DISABLE] = "1"
+            os.environ[_AGAIN] = "1"
+            if _start:
+                os.chdir(_start)
             os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
     from atmos_auth.config.load import load_auth_config
 
@@ -127,6 +140,8 @@ def _write(path: Path, seen: observe.Observations, config: AuthConfig) -> None:
     from atmos_auth.stores.files import atomic_write
 
     try:
+        if any(not p or p[0] in _KEPT_SECTIONS for p in config.from_env):
+            raise _Secret  # a value from !env, !exec or !include is treated as a secret everywhere
         data = marshal.dumps((seen.seen, _encode(config)))
         atomic_write(path, data)
         kept = sorted((p for p in path.parent.iterdir() if not p.name.startswith(".")),
@@ -144,6 +159,10 @@ class _Secret(Exception):
     pass
 
 
+#: The parts of atmos.yaml whose values the configuration keeps.
+_KEPT_SECTIONS = ("auth", "env", "logs")
+
+
 def _encode(value: Any) -> Any:
     """Plain values marshal can hold; models, dataclasses, paths and tuples as tagged tuples."""
     if value is None or isinstance(value, str | bool | int | float):
@@ -152,8 +171,10 @@ def _encode(value: Any) -> Any:
         return [_encode(v) for v in value]
     if isinstance(value, tuple):
         return ("T", tuple(_encode(v) for v in value))
-    if isinstance(value, frozenset | set):
+    if isinstance(value, frozenset):
         return ("F", tuple(_encode(v) for v in value))
+    if isinstance(value, set):
+        return ("S", tuple(_encode(v) for v in value))
     if isinstance(value, dict):
         return ("d", tuple((_encode(k), _encode(v)) for k, v in value.items()))
     if isinstance(value, Path):
@@ -179,6 +200,8 @@ def _decode(value: Any) -> Any:
         return tuple(_decode(v) for v in value[1])
     if tag == "F":
         return frozenset(_decode(v) for v in value[1])
+    if tag == "S":
+        return {_decode(v) for v in value[1]}
     if tag == "d":
         return {_decode(k): _decode(v) for k, v in value[1]}
     if tag == "P":
