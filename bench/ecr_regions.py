@@ -61,9 +61,10 @@ def timed(argv: list[str], env: dict[str, str], cwd: Path) -> float:
     return time.perf_counter() - started
 
 
-def regions(emulator: Emulator, env: dict[str, str], work: Path) -> dict[str, tuple[float, int]]:
+def regions(emulator: Emulator, env: dict[str, str], work: Path, rounds: int = ROUNDS,
+            with_awscli: bool = True) -> dict[str, tuple[float, int]]:
     names = [f"r/{a}/{r}" for r in REGIONS for a in ACCOUNTS]
-    aws = awscli()
+    aws = awscli() if with_awscli else None
     profile = {**env, **dict(line.split("=", 1) for line in subprocess.run(
         [sys.executable, "-m", "atmos_auth", "auth", "env", "dev-admin", "-f", "dotenv"], env=env, cwd=work,
         capture_output=True, text=True, check=True).stdout.splitlines() if "=" in line)}
@@ -79,7 +80,7 @@ def regions(emulator: Emulator, env: dict[str, str], work: Path) -> dict[str, tu
             timed([aws, "ecr", "get-login-password", "--region", r], profile, work) for r in REGIONS for _ in ACCOUNTS)
     results: dict[str, tuple[list[float], int]] = {name: ([], 0) for name in cases}
     emulator.world.latency_ms = LATENCY_MS
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         for name, case in cases.items():
             emulator.world.log.clear()
             results[name][0].append(case())

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from atmos_auth.config.model import AuthConfig
 from atmos_auth.credentials import Credentials, Secret
 from atmos_auth.errors import AuthError, SessionExpired
+from atmos_auth.logs import log
 from atmos_auth.steps import Context, Step, build_steps
-
-log = logging.getLogger("atmos_auth")
 
 
 @dataclass(frozen=True)

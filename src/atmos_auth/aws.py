@@ -7,7 +7,6 @@ Clients never read the user's AWS profile or environment keys: each gets its cre
 from __future__ import annotations
 
 import functools
-import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +20,7 @@ from atmos_auth.errors import (
     SessionExpired,
     who,
 )
+from atmos_auth.logs import log
 
 _EXPIRED = {"ExpiredToken", "ExpiredTokenException", "UnauthorizedException", "InvalidGrantException"}
 _DENIED = {"AccessDenied", "AccessDeniedException", "ForbiddenException", "UnrecognizedClientException",
@@ -34,7 +34,6 @@ ATTEMPTS = 4
 #: A clock this far from AWS's (the response's Date header) is pointed out, and expiry times corrected.
 SKEW_NOTICE = timedelta(minutes=2)
 
-log = logging.getLogger("atmos_auth")
 
 
 @functools.cache

@@ -7,7 +7,6 @@ The URL is a bearer credential for the console session: callers print it only wh
 from __future__ import annotations
 
 import json
-import logging
 import os
 import urllib.error
 import urllib.parse
@@ -17,8 +16,7 @@ from collections.abc import Mapping
 from atmos_auth.console_destinations import CONSOLE, aliases, destination
 from atmos_auth.credentials import Credentials
 from atmos_auth.errors import AuthError, EndpointError, UsageError
-
-log = logging.getLogger("atmos_auth")
+from atmos_auth.logs import log
 
 FEDERATION = "https://signin.aws.amazon.com/federation"
 MIN_SECONDS, DEFAULT_SECONDS, MAX_SECONDS = 15 * 60, 3600, 12 * 3600

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +19,6 @@ from atmos_auth.errors import DockerConfigError, StorageError
 from atmos_auth.stores import paths
 from atmos_auth.stores.json_doc import JsonObject, Number
 from atmos_auth.stores.shared_json import SharedJsonFile
-
-log = logging.getLogger("atmos_auth")
 
 INLINE = "config.json"
 

@@ -8,32 +8,26 @@ Levels: Trace, Debug, Info, Warning (alias Warn), Error, Off; case-insensitive. 
 
 from __future__ import annotations
 
-import logging
 import os
-import re
 import stat
-import sys
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from atmos_auth.errors import UsageError
 
-TRACE = 5
-OFF = logging.CRITICAL + 10
-LEVELS = {"trace": TRACE, "debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING,
-          "warn": logging.WARNING, "error": logging.ERROR, "off": OFF}
+TRACE, DEBUG, INFO, WARNING, ERROR = 5, 10, 20, 30, 40  # logging's values, without importing it
+OFF = 60
+LEVELS = {"trace": TRACE, "debug": DEBUG, "info": INFO, "warning": WARNING, "warn": WARNING, "error": ERROR,
+          "off": OFF}
 VALID = "Trace, Debug, Info, Warning, Error, Off"
 DEFAULT_FILE = "/dev/stderr"
-
-log = logging.getLogger("atmos_auth")
-logging.addLevelName(TRACE, "TRACE")
 
 
 def parse_level(text: str) -> int:
     """The logging level of `text`; empty means Info, as in Atmos."""
     value = text.strip().lower()
     if not value:
-        return logging.INFO
+        return INFO
     if value not in LEVELS:
         raise UsageError(f"invalid log level {text!r}; valid levels are {VALID}")
     return LEVELS[value]
@@ -45,59 +39,61 @@ class LogSettings:
     file: str | None = None
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
+class Log:
+    """The `atmos_auth` logger, without importing `logging` (a fifth of a short command's start-up) until
+    a record is at or above the level: then logging is set up as configure() said."""
 
-
-def _one_line(text: str) -> str:
-    """Control characters escaped: a name from atmos.yaml cannot start a line of its own in a log file."""
-    return _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
-
-
-class _File(logging.Formatter):
     def __init__(self) -> None:
-        super().__init__("%(asctime)s %(levelname)s atmos-auth: %(message)s", "%Y-%m-%dT%H:%M:%S%z")
+        self.level = WARNING
+        self.file = DEFAULT_FILE
+        self._real: Any = None
 
-    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
-        record.message = _one_line(record.message)
-        return super().formatMessage(record)
+    def isEnabledFor(self, level: int) -> bool:  # noqa: N802 (logging's name)
+        return level >= self.level
+
+    def log(self, level: int, message: str, *args: Any, **kwargs: Any) -> None:
+        if level >= self.level:
+            self.logger().log(level, message, *args, **kwargs)
+
+    def debug(self, message: str, *args: Any, **kwargs: Any) -> None:
+        self.log(DEBUG, message, *args, **kwargs)
+
+    def info(self, message: str, *args: Any, **kwargs: Any) -> None:
+        self.log(INFO, message, *args, **kwargs)
+
+    def warning(self, message: str, *args: Any, **kwargs: Any) -> None:
+        self.log(WARNING, message, *args, **kwargs)
+
+    def error(self, message: str, *args: Any, **kwargs: Any) -> None:
+        self.log(ERROR, message, *args, **kwargs)
+
+    def logger(self) -> Any:
+        """logging's own logger, set up (handler, level) on first use."""
+        if self._real is None:
+            from atmos_auth import log_output
+
+            self._real = log_output.install(self.level, self.file)
+        return self._real
 
 
-class _Console(logging.Formatter):
-    """`warning: text` on a terminal stream, as the CLI prints its other status lines."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        name = record.levelname.lower()
-        prefix = f"{name}: " if record.levelno != logging.INFO else ""
-        return prefix + _one_line(record.getMessage())
+log = Log()
 
 
 def configure(*settings: LogSettings) -> None:
-    """Apply the first level and the first file set among `settings` (highest precedence first)."""
+    """Apply the first level and the first file set among `settings` (highest precedence first). A log
+    file is opened now (a path that cannot be written is an error at once); the terminal is set up when
+    the first record comes."""
     level_text = next((s.level for s in settings if s.level is not None), None)
     file = next((s.file for s in settings if s.file), None) or DEFAULT_FILE
-    level = logging.WARNING if level_text is None else parse_level(level_text)
-    for handler in list(log.handlers):
-        log.removeHandler(handler)
-        handler.close()
-    log.setLevel(level)
-    log.propagate = False
-    logging.raiseExceptions = False  # a log that cannot be written (a full disk) must not print a traceback
-    log.addHandler(_handler(file))
+    level = WARNING if level_text is None else parse_level(level_text)
+    if log._real is not None or file not in (DEFAULT_FILE, "/dev/stdout", "/dev/null"):
+        from atmos_auth import log_output
+
+        log._real = log_output.install(level, file)  # raises (and changes nothing) when it cannot be opened
+    log.level, log.file = level, file
 
 
-def _handler(file: str) -> logging.Handler:
-    if file == "/dev/null":
-        return logging.NullHandler()
-    if file in ("/dev/stderr", "/dev/stdout"):
-        handler: logging.Handler = logging.StreamHandler(sys.stderr if file == "/dev/stderr" else sys.stdout)
-        handler.setFormatter(_Console())
-        return handler
-    handler = logging.StreamHandler(_open_log(file))
-    handler.setFormatter(_File())
-    return handler
-
-
-def _open_log(file: str) -> IO[str]:
+def open_log(file: str) -> IO[str]:
     """The log file, appended to (created 0600); a FIFO or socket is refused, not waited on."""
     try:
         fd = os.open(os.path.expanduser(file), os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC

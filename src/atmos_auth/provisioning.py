@@ -10,16 +10,15 @@ provider); a listing that fails or finds nothing keeps the previous file. Failur
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from atmos_auth.logs import log
 from atmos_auth.stores import paths
 from atmos_auth.stores.files import atomic_write, locked, private_dir, remove_file
 
 FILE_NAME = "provisioned-identities.yaml"
-log = logging.getLogger("atmos_auth")
 
 
 def provisioned_file(provider: str) -> Path:

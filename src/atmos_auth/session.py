@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -16,13 +15,12 @@ from atmos_auth.credentials import Credentials
 from atmos_auth.errors import NotLoggedIn, SessionExpired
 from atmos_auth.integrations.ecr import RegistryLogin
 from atmos_auth.interaction import Headless, Interaction
+from atmos_auth.logs import log
 from atmos_auth.steps import Context, build_steps
 from atmos_auth.stores.aws_files import AwsFiles, profile_of
 from atmos_auth.stores.credential_store import open_store, store_folder
 from atmos_auth.stores.docker_state import WrittenLogin
 from atmos_auth.stores.session_cache import SessionCache
-
-log = logging.getLogger("atmos_auth")
 
 
 @dataclass

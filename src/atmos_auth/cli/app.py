@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import click
 
+from atmos_auth.logs import log
+
 if TYPE_CHECKING:
     from atmos_auth.config.model import AuthConfig
     from atmos_auth.config.snapshot import Request
     from atmos_auth.logs import LogSettings
 
-log = logging.getLogger("atmos_auth")
 
 
 @dataclass

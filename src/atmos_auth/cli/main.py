@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 
 import click
@@ -10,8 +9,7 @@ import click
 from atmos_auth import __version__
 from atmos_auth.cli.app import App
 from atmos_auth.errors import EXIT_ERROR, EXIT_INTERRUPTED, AtmosAuthError
-
-log = logging.getLogger("atmos_auth")
+from atmos_auth.logs import log
 
 
 def _fail(message: str, remedy: str | None = None) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import importlib
-import logging
 import marshal
 import os
 import sys
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from atmos_auth import digest
 from atmos_auth.config import observe
+from atmos_auth.logs import log
 
 if TYPE_CHECKING:
     from atmos_auth.config.model import AuthConfig
@@ -152,7 +152,7 @@ def _write(path: Path, seen: observe.Observations, config: AuthConfig) -> None:
         with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
     except Exception as exc:  # noqa: BLE001  # only a later run's speed depends on it
-        logging.getLogger("atmos_auth").debug("configuration snapshot not kept: %s", exc)
+        log.debug("configuration snapshot not kept: %s", exc)
 
 
 class _Secret(Exception):

@@ -3,7 +3,6 @@ of AWS's root tasks (cloudposse/atmos pkg/auth/identities/aws/assume_root.go).""
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Literal
 
 from atmos_auth.aws import client, local_expiry, translate
@@ -12,6 +11,7 @@ from atmos_auth.config.schema import field_validator
 from atmos_auth.config.types import AccountId, Duration, Region, Strict
 from atmos_auth.credentials import Credentials, Secret
 from atmos_auth.errors import AccessDenied, AuthError
+from atmos_auth.logs import log
 
 KIND = "aws/assume-root"
 POLICY_PREFIX = "arn:aws:iam::aws:policy/root-task/"
@@ -19,7 +19,6 @@ POLICY_PREFIX = "arn:aws:iam::aws:policy/root-task/"
 ROOT_TASKS = ("IAMAuditRootUserCredentials", "IAMCreateRootUserPassword", "IAMDeleteRootUserCredentials",
               "S3UnlockBucketPolicy", "SQSUnlockQueuePolicy")
 MAX_SECONDS = 900  # AssumeRoot's limit: 15 minutes
-log = logging.getLogger("atmos_auth")
 
 
 class Principal(Strict):

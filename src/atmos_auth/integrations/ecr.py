@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -14,13 +13,13 @@ from atmos_auth.config.types import AccountId, Region, Strict
 from atmos_auth.credentials import Credentials
 from atmos_auth.errors import IntegrationError, StorageError
 from atmos_auth.integrations.ecr_hosts import RegistryHost, parse_registry, registry_host
+from atmos_auth.logs import log
 
 if TYPE_CHECKING:  # the Docker config's machinery is loaded by the commands that log in, not by every command
     from atmos_auth.docker_config import DockerConfig, Stored
     from atmos_auth.stores.docker_state import WrittenLogin
 
 KIND = "aws/ecr"
-log = logging.getLogger("atmos_auth")
 
 
 class Registry(Strict):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +12,8 @@ from atmos_auth.credentials import Credentials
 from atmos_auth.docker_config import DockerConfig
 from atmos_auth.errors import StorageError
 from atmos_auth.integrations import ecr
+from atmos_auth.logs import log
 from atmos_auth.stores.docker_state import DockerState, WrittenLogin
-
-log = logging.getLogger("atmos_auth")
 
 
 def provision(config: AuthConfig, identity: str, credentials: Credentials, *, names: list[str] | None = None,

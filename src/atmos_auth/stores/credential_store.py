@@ -11,7 +11,6 @@ encrypted file keyring (stores.jwe_file). Session credentials are never kept her
 from __future__ import annotations
 
 import base64
-import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -19,11 +18,11 @@ from typing import Any, Protocol
 
 from atmos_auth.errors import StorageError
 from atmos_auth.interaction import Headless, Interaction
+from atmos_auth.logs import log
 from atmos_auth.stores import paths
 from atmos_auth.stores.files import atomic_write, locked, private_dir, remove_file
 
 ACCOUNT = "atmos-auth"
-log = logging.getLogger("atmos_auth")
 
 
 def atmos_key(name: str, realm: str = "") -> str:

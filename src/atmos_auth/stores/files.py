@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
-import logging
 import os
 import re
 import time
@@ -21,13 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from atmos_auth.errors import FileAccessError
+from atmos_auth.logs import log
 from atmos_auth.stores.folders import give_to_folder_owner, private_dir
 from atmos_auth.stores.locks import locked
 
 __all__ = ["atomic_write", "locked", "pending_write", "private_dir", "read_bytes", "remove_file", "swap_back", "sweep_dead",
            "sweep_folder", "sweep_orphans"]
 
-log = logging.getLogger("atmos_auth")
 TRACE = 5
 
 _TEMP = r"\.(?P<name>.+)\.atmos-(?P<ns>[0-9]+)-(?P<pid>[0-9]+)-[a-z0-9_]{8}\.tmp"

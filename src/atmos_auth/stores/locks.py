@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import logging
 import os
 import stat
 import time
@@ -21,9 +20,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from atmos_auth.errors import FileAccessError, LockTimeout
+from atmos_auth.logs import log
 from atmos_auth.stores.folders import give_to_folder_owner, private_dir
-
-log = logging.getLogger("atmos_auth")
 
 #: Long enough for another process to finish a device flow it started (the waiter then reuses the token).
 LOCK_TIMEOUT_SECONDS = 900.0

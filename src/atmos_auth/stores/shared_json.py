@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import logging
 import os
 import stat
 import time
@@ -22,10 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from atmos_auth.errors import FileAccessError, StorageError
+from atmos_auth.logs import log
 from atmos_auth.stores.files import locked, pending_write, swap_back, sweep_orphans
 from atmos_auth.stores.json_doc import JsonError, JsonObject
-
-log = logging.getLogger("atmos_auth")
 
 #: A Docker config is a few kilobytes; refuse what no such file is, instead of reading it into memory
 #: (a 52 MB config, 500 000 entries, takes about 4 s and 550 MB).
