@@ -32,7 +32,7 @@ def test_issue_12_commands_that_call_no_aws_stay_within_the_start_up_budget() ->
 
 def test_issue_12_ecr_logins_stay_batched() -> None:
     """bench/ecr_regions.py's first figure, once: 12 registries in 4 regions at 100 ms of latency are one
-    GetAuthorizationToken per region, 11.6x faster than 12 logins one after another (budget: 3x)."""
+    GetAuthorizationToken per region, about 12x faster than 12 logins one after another (budget: 3x)."""
     from _env import Workdir, atmos, private_env
 
     from atmos_auth.emulator import Emulator
