@@ -3,15 +3,17 @@ without YAML or pydantic (issue 12), while everything its load looked at still h
 
 A snapshot is one file per (tool build, Python, folder, command-line flags, HOME/XDG) in the private
 cache folder, 0600, written atomically; it holds what the load observed and the configuration with its
-problems (marshal, of plain values). None is kept for a load that was volatile (`!exec`, `!random`,
-git) or whose configuration holds a secret (a SAML password from `!env`): those are validated every
-run. A damaged, stale or unreadable snapshot is a miss, never an error.
+problems (marshal, of plain values; of a variable only a digest). None is kept for a load that was
+volatile (`!exec`, `!random`, git), that took a value under auth/env/logs from a YAML function (such
+values are secrets here), or whose configuration holds a secret: those are validated every run. A
+damaged, stale or unreadable snapshot is a miss, never an error (docs/performance.md).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import importlib
 import marshal
 import os
@@ -47,7 +49,7 @@ class Request:
     base_path: str | None = None
     environ: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         env = [self.environ.get(n) for n in ("HOME", "PWD", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")]
         context = (FORMAT, sys.version, _stamp(), os.getcwd(), self.files, self.folders, self.profiles,
