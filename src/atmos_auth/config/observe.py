@@ -67,8 +67,13 @@ def exists(path: Path) -> bool:
 
 
 def same_as_cwd(path: str) -> bool:
-    """os.path.samefile(path, "."): whether $PWD still names the folder we are in (a symlink may move)."""
-    return bool(_note("samefile", path, None, os.path.samefile(path, ".")))
+    """os.path.samefile(path, "."): whether $PWD still names the folder we are in (a symlink may move);
+    false where it names nothing."""
+    try:
+        same = os.path.samefile(path, ".")
+    except OSError:
+        same = False
+    return bool(_note("samefile", path, None, same))
 
 
 def resolved(path: Path) -> Path:
