@@ -114,6 +114,13 @@ def test_issue_10_the_password_comes_from_atmos_variables_or_a_hidden_prompt(emu
                                      "or run in interactive mode") in none.stderr, none.stderr
     wrong = run_atmos("auth", "login", "alice", env={**MFA, "ATMOS_KEYRING_PASSWORD": "not-the-password"})
     assert wrong.returncode == 1 and "does not open with this password" in wrong.stderr, wrong.stderr
+    entry = keyring_folder(isolated_home) / "atmos_alice"
+    whole = entry.read_bytes()
+    for damaged in (whole[:-12], whole.replace(b".", b"!", 1)):  # cut short; no longer a JWE at all
+        entry.write_bytes(damaged)
+        said = run_atmos("auth", "login", "alice", env={**MFA, "ATMOS_KEYRING_PASSWORD": PASSWORD})
+        assert said.returncode == 1 and "is damaged" in said.stderr and f"delete {entry}" in said.stderr, said.stderr
+    entry.write_bytes(whole)
     short = run_atmos("auth", "login", "alice", env={**MFA, "ATMOS_KEYRING_PASSWORD": "short"})
     assert short.returncode == 1 and "keyring: password too short" in short.stderr, short.stderr
     use_config(NO_KEYS.replace("auth:\n", "auth:\n  keyring: {type: file, spec: {password_env: MY_PASS}}\n", 1))

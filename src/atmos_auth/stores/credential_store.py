@@ -108,7 +108,7 @@ class FileKeyring:
         return self._password
 
     def get(self, key: str) -> dict[str, Any] | None:
-        from atmos_auth.stores.jwe_file import WrongPassword, unseal
+        from atmos_auth.stores.jwe_file import Damaged, WrongPassword, unseal
 
         try:
             content = self._path(key).read_bytes()
@@ -120,6 +120,11 @@ class FileKeyring:
             raise StorageError(f"the file keyring entry {key} in {self.folder} does not open with this password "
                                "(aes.KeyUnwrap(): integrity check failed)",
                                remedy="use the password it was written with (ATMOS_KEYRING_PASSWORD)") from None
+        except Damaged:
+            raise StorageError(f"the file keyring entry {key} in {self.folder} is damaged (it is not an entry "
+                               "Atmos's file keyring writes, or it was cut short)",
+                               remedy=f"delete {self._path(key)} and store it again (`atmos auth login`, or "
+                                      "`atmos auth user configure` for an aws/user's keys)") from None
 
     def has(self, key: str) -> bool:
         """Without the password: whether the entry's file is there."""

@@ -19,7 +19,12 @@ MIN_PASSWORD = 8  # Atmos refuses shorter passwords
 
 
 class WrongPassword(Exception):
-    """The file does not open with this password (or is not such a file)."""
+    """The file's key does not unwrap with this password."""
+
+
+class Damaged(Exception):
+    """Not an entry of Atmos's file keyring, or one whose content no longer checks out (the key unwrapped:
+    the password is right)."""
 
 
 def file_name(key: str) -> str:
@@ -66,13 +71,15 @@ def unseal(content: bytes, password: str) -> str:
     try:
         header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
         if header.get("alg") != ALG or header.get("enc") != ENC or not 0 < int(header.get("p2c", 0)) <= MAX_ROUNDS:
-            raise WrongPassword("not an entry of Atmos's file keyring")
+            raise Damaged("not an entry of Atmos's file keyring")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             plain = jwe.decrypt_compact(token, _key(password), registry=_registry()).plaintext
         item = json.loads(plain or b"{}")
         return base64.b64decode(item.get("Data") or "").decode()
-    except WrongPassword:
+    except Damaged:
         raise
-    except Exception:  # joserfc's DecodeError, a truncated file, bad base64: it does not open
-        raise WrongPassword("integrity check failed") from None
+    except Exception as exc:  # joserfc's DecodeError, a truncated file, bad base64: it does not open
+        if "Unwrap AES key failed" in str(exc):  # AES key wrap's integrity check: another password
+            raise WrongPassword("integrity check failed") from None
+        raise Damaged(str(exc) or type(exc).__name__) from None
