@@ -159,7 +159,8 @@ def test_issue_11_a_real_kubectl_uses_the_written_kubeconfig(emu, isolated_home)
     version = kubectl("version", "-o", "json")
     assert version.returncode == 0, version.stderr[-3000:]
     assert json.loads(version.stdout)["serverVersion"]["gitVersion"] == "v1.31.0-eks-emulator"
-    if kubectl("auth", "whoami", "--help").returncode == 0:  # kubectl 1.26+ (Debian's 1.20 has no whoami)
+    client = json.loads(version.stdout)["clientVersion"]
+    if (int(client["major"]), int(client["minor"].rstrip("+"))) >= (1, 27):  # `auth whoami` (Debian's 1.20: none)
         me = kubectl("auth", "whoami", "-o", "json")
         assert me.returncode == 0, me.stderr
         user = json.loads(me.stdout)["status"]["userInfo"]["username"]
