@@ -126,7 +126,7 @@ def _stamp() -> list[int]:
     for folder in (_PACKAGE, _PACKAGE / "config", _PACKAGE / "identities", _PACKAGE / "providers",
                    _PACKAGE / "integrations"):
         try:
-            stamp += [e.stat().st_mtime_ns ^ e.stat().st_size for e in os.scandir(folder) if e.name.endswith(".py")]
+            stamp += [(st := e.stat()).st_mtime_ns ^ st.st_size for e in os.scandir(folder) if e.name.endswith(".py")]
         except OSError:
             pass
     return stamp
@@ -215,5 +215,8 @@ def _decode(value: Any) -> Any:
         cls = getattr(cls, part)
     made = object.__new__(cls)
     for name, field in value[3]:
-        object.__setattr__(made, name, _decode(field)) if tag == "D" else made.__dict__.__setitem__(name, _decode(field))
+        if tag == "D":  # a frozen dataclass
+            object.__setattr__(made, name, _decode(field))
+        else:  # a model on schema's plain base, which refuses setattr
+            made.__dict__[name] = _decode(field)
     return made

@@ -113,14 +113,12 @@ def handle(app: EmulatorApp, request: Request) -> Response:
 
         return kube_api.handle(world, request, urlsplit(app.base_url).netloc)
     if route == "/eks/authenticate" and method == "POST":  # what a cluster's authenticator does with a token
-        from atmos_auth.emulator.eks_auth import Refused, verify
+        from atmos_auth.emulator.eks_auth import Refused, authenticate
 
         try:
-            who = verify(world, str(body.get("token", "")), str(body.get("cluster", "")), request.host)
+            who = authenticate(world, str(body.get("token", "")), str(body.get("cluster", "")), request.host)
         except Refused as why:
-            world.record(operation="eks:Authenticate", principal=None, status=401, region=None)
             return _json({"authenticated": False, "error": str(why)}, 401)
-        world.record(operation="eks:Authenticate", principal=who["arn"], status=200, region=None)
         return _json({"authenticated": True, **who})
     if route.startswith("/ecr-password/"):
         return _json({"username": "AWS", "password": world.ecr_password(route.rsplit("/", 1)[1])})

@@ -28,6 +28,20 @@ class Refused(Exception):
     pass
 
 
+def authenticate(world: World, token: str | None, cluster: str, host: str) -> dict[str, Any]:
+    """`verify` (None: no bearer token came), recorded in the request log as eks:Authenticate: both ways a
+    token reaches a cluster (the control endpoint, the API server) go through it."""
+    try:
+        if token is None:
+            raise Refused("no bearer token")
+        who = verify(world, token, cluster, host)
+    except Refused:
+        world.record(operation="eks:Authenticate", principal=None, status=401, region=None)
+        raise
+    world.record(operation="eks:Authenticate", principal=who["arn"], status=200, region=None)
+    return who
+
+
 def verify(world: World, token: str, cluster: str, host: str) -> dict[str, Any]:
     """Who the token is, for `cluster`; Refused(why) otherwise. `host` is where STS is reached."""
     if not token.startswith(PREFIX) or len(token) > MAX_LENGTH:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request, Response
 
-from atmos_auth.emulator.eks_auth import Refused, verify
+from atmos_auth.emulator.eks_auth import Refused, authenticate
 
 if TYPE_CHECKING:
     from atmos_auth.emulator.state import World
@@ -27,14 +27,11 @@ def handle(world: World, request: Request, sts_host: str) -> Response:
     """`sts_host`: where the token's presigned STS call goes (the emulator's own address)."""
     cluster, _, rest = request.path.removeprefix(PREFIX).partition("/")
     bearer = request.headers.get("Authorization", "")
+    token = bearer[7:].strip() if bearer.lower().startswith("bearer ") else None
     try:
-        if not bearer.lower().startswith("bearer "):
-            raise Refused("no bearer token")
-        who = verify(world, bearer[7:].strip(), cluster, sts_host)
+        who = authenticate(world, token, cluster, sts_host)
     except Refused as why:
-        world.record(operation="eks:Authenticate", principal=None, status=401, region=None)
         return _status(401, "Unauthorized", f"Unauthorized: {why}")
-    world.record(operation="eks:Authenticate", principal=who["arn"], status=200, region=None)
     if rest == "version":
         return _json(VERSION)
     if rest.startswith("apis/authentication.k8s.io/") and rest.endswith("/selfsubjectreviews") \

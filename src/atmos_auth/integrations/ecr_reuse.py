@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 #: A token we wrote is reused while more than half of its 12 hours is left (as the ECR credential helper
 #: does): a second `atmos auth login` in CI then costs no AWS call, and a push never starts on a dying token.
 REUSE_WHILE_LEFT = timedelta(hours=6)
+#: How long a login waits for another process's login to the same registries.
+FLIGHT_TIMEOUT = 120.0
 
 
 @contextlib.contextmanager
@@ -48,10 +50,6 @@ def single_flight(docker: DockerConfig, identity: str | None, targets: list[Targ
             if expires - utcnow() > REUSE_WHILE_LEFT:
                 fresh[host] = RegistryLogin(host, hosts[host].integration, expires, entry.store, reused=True)
         yield fresh
-
-
-#: How long a login waits for another process's login to the same registries.
-FLIGHT_TIMEOUT = 120.0
 
 
 def still_valid(docker: DockerConfig, targets: list[Target], identity: str | None) -> dict[str, RegistryLogin]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from atmos_auth.config import atmos_kinds
 from atmos_auth.config.model import AuthConfig
@@ -30,7 +29,7 @@ def provision(config: AuthConfig, identity: str, credentials: Credentials, *, na
     targets = [t for t in found if hosts is None or t.registry.host in hosts]
     unusable = _unusable(config, identity, names) if hosts is None else []
     registries = ecr.login(credentials, targets, identity, force) if targets else []
-    clusters = [_eks().write(n, i, identity, credentials) for n, i in chosen.items()
+    clusters = [KINDS[i.kind].write(n, i, identity, credentials) for n, i in chosen.items()
                 if i.kind == "aws/eks"] if hosts is None and not docker_only else []  # a retry: registries
     return unusable + registries + clusters
 
@@ -82,9 +81,3 @@ def cleanup(identities: set[str] | None, dry_run: bool = False) -> Outcome:
         kept = {entry.key for entry, _ in failed}
         DockerState().forget([e for entries in by_config.values() for e in entries if e.key not in kept])
     return removed, failed
-
-
-def _eks() -> Any:
-    from atmos_auth.integrations import eks
-
-    return eks
