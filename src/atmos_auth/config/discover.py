@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from atmos_auth.config import observe
-from atmos_auth.config.observe import resolved
 from atmos_auth.errors import ConfigError, UsageError
 
 SYSTEM_DIR = Path("/usr/local/etc/atmos")
@@ -145,7 +144,7 @@ def nothing_found(environ: Mapping[str, str]) -> ConfigError:
 
 def key(path: Path) -> Path:
     """`path` as one file is known however it is spelled (resolved), for de-duplication."""
-    return resolved(path)
+    return observe.resolved(path)
 
 
 __all__ = ["Found", "config_in", "discover", "exists", "git_root", "is_file", "key", "named", "nothing_found"]

@@ -84,14 +84,6 @@ def resolved(path: Path) -> Path:
     return Path(_note("resolve", str(path), None, str(result)))
 
 
-def subfolders(folder: Path) -> list[str]:
-    try:
-        names = sorted(entry.name for entry in os.scandir(folder) if entry.is_dir())
-    except OSError:
-        names = []
-    return list(_note("subfolders", str(folder), None, tuple(names)))
-
-
 def read(path: Path, limit: int) -> bytes:
     """Up to `limit` + 1 bytes of the file (read, not stat: /proc and growing files say nothing true)."""
     try:
@@ -182,5 +174,5 @@ def still_true(seen: dict[tuple[str, str, Any], Any], environ: Mapping[str, str]
 
 
 _CHECKS = {"file": is_file, "dir": is_dir, "exists": exists, "resolve": lambda p: str(resolved(p)),
-           "subfolders": lambda p: tuple(subfolders(p)), "samefile": lambda p: same_as_cwd(str(p))}
+           "samefile": lambda p: same_as_cwd(str(p))}
 
